@@ -1,0 +1,63 @@
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Personal data protection (PIPL, 等保 2.0): ID and phone numbers are stored encrypted with
+ * AES-256-GCM, with a keyed hash (blind index) beside them for exact look-up. Both keys are
+ * derived from the one ENCRYPTION_KEY with HKDF, so the index cannot be used to decrypt.
+ */
+export interface PiiCipher {
+  encrypt(plain: string): string;
+  decrypt(stored: string): string;
+  /** Deterministic keyed hash for equality look-up; `kind` separates ID numbers from phones. */
+  blindIndex(kind: string, plain: string): string;
+}
+
+const VERSION = 'v1';
+
+export function createPiiCipher(masterKey: Buffer): PiiCipher {
+  if (masterKey.length !== 32) throw new Error('ENCRYPTION_KEY must be 32 bytes (base64 or hex)');
+  const encKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'linli/pii/enc', 32));
+  const idxKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'linli/pii/index', 32));
+  return {
+    encrypt(plain) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', encKey, iv);
+      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+      const tag = cipher.getAuthTag();
+      return `${VERSION}:${iv.toString('base64url')}:${body.toString('base64url')}:${tag.toString('base64url')}`;
+    },
+    decrypt(stored) {
+      const [version, iv, body, tag] = stored.split(':');
+      if (version !== VERSION || !iv || body === undefined || !tag) throw new Error('unrecognised ciphertext');
+      const decipher = createDecipheriv('aes-256-gcm', encKey, Buffer.from(iv, 'base64url'));
+      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+      return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+    },
+    blindIndex(kind, plain) {
+      return createHmac('sha256', idxKey).update(`${kind}\u0000${plain.trim().toUpperCase()}`).digest('base64url');
+    },
+  };
+}
+
+export function parseKey(text: string): Buffer {
+  const t = text.trim();
+  const buf = /^[0-9a-fA-F]{64}$/.test(t) ? Buffer.from(t, 'hex') : Buffer.from(t, 'base64');
+  if (buf.length !== 32) throw new Error('ENCRYPTION_KEY must decode to 32 bytes (64 hex chars or base64)');
+  return buf;
+}
+
+/**
+ * The key from ENCRYPTION_KEY, or in demo/dev mode a key generated once into the data folder
+ * (mode 0600). Production refuses to start without ENCRYPTION_KEY (see assertProductionReady).
+ */
+export function loadOrCreateKey(envKey: string | undefined, dataDir: string, name: string): Buffer {
+  if (envKey) return parseKey(envKey);
+  const file = path.join(dataDir, `${name}.key`);
+  if (fs.existsSync(file)) return parseKey(fs.readFileSync(file, 'utf8'));
+  fs.mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(32);
+  fs.writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600 });
+  return key;
+}

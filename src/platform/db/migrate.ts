@@ -1,0 +1,28 @@
+import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import type { Db } from './database.js';
+import type { LinliModule } from '../module.js';
+
+/** Collects every migration of the platform and the modules, keyed by name. */
+export function collectMigrations(modules: LinliModule[]): Record<string, Migration> {
+  const all: Record<string, Migration> = {};
+  for (const m of modules) {
+    for (const [name, migration] of Object.entries(m.migrations ?? {})) {
+      if (all[name]) throw new Error(`duplicate migration name ${name} (module ${m.name})`);
+      all[name] = migration;
+    }
+  }
+  return all;
+}
+
+export async function migrateToLatest(db: Db, modules: LinliModule[]): Promise<string[]> {
+  const migrations = collectMigrations(modules);
+  const provider: MigrationProvider = { getMigrations: async () => migrations };
+  const migrator = new Migrator({
+    db: db.kysely,
+    provider,
+    migrationTableSchema: db.schema,
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

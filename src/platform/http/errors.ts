@@ -1,0 +1,57 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import * as z from 'zod';
+import { AppError } from '../errors.js';
+import { t, type Locale } from '../i18n/i18n.js';
+
+const zodLocales = { 'zh-CN': z.locales.zhCN(), en: z.locales.en() };
+
+export interface FieldError {
+  /** `body.idNumber`, `querystring.page` … */
+  field: string;
+  code: string;
+  message: string;
+}
+
+function localiseIssue(locale: Locale, issue: Record<string, unknown>): string {
+  try {
+    const text = zodLocales[locale].localeError(issue as never);
+    if (typeof text === 'string') return text;
+    if (text && typeof text === 'object' && 'message' in text) return String((text as { message: string }).message);
+  } catch {
+    // fall through to the message zod gave
+  }
+  return String(issue.message ?? '');
+}
+
+export function errorBody(locale: Locale, code: string, params: Record<string, string | number> = {}, details?: unknown) {
+  return { error: { code, message: t(locale, `error.${code}`, params), ...(details === undefined ? {} : { details }) } };
+}
+
+/** One error shape for every failure: `{"error":{"code","message","details"}}`. */
+export function handleError(error: FastifyError | AppError | Error, request: FastifyRequest, reply: FastifyReply) {
+  const locale = request.locale ?? 'zh-CN';
+  if (error instanceof AppError) {
+    return reply.status(error.status).send(errorBody(locale, error.code, error.params, error.details));
+  }
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const where = (error as FastifyError).validationContext ?? 'body';
+    const details: FieldError[] = error.validation.map((v) => {
+      const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+      const issue = { ...(v.params as Record<string, unknown>), code: v.keyword, path: path ? path.split('.') : [], message: v.message };
+      return { field: path ? `${where}.${path}` : where, code: v.keyword, message: localiseIssue(locale, issue) };
+    });
+    return reply.status(400).send(errorBody(locale, 'VALIDATION_FAILED', {}, details));
+  }
+  const fe = error as FastifyError;
+  const status = fe.statusCode ?? 500;
+  if (status === 413) return reply.status(413).send(errorBody(locale, 'PAYLOAD_TOO_LARGE'));
+  if (status === 415) return reply.status(415).send(errorBody(locale, 'UNSUPPORTED_MEDIA_TYPE'));
+  if (status === 429) return reply.status(429).send(errorBody(locale, 'RATE_LIMITED'));
+  if (status >= 400 && status < 500) {
+    // Fastify's own 4xx (bad JSON, empty body …): keep its code, localise the frame.
+    return reply.status(status).send(errorBody(locale, 'BAD_REQUEST', {}, { reason: fe.code ?? fe.message }));
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  return reply.status(500).send(errorBody(locale, 'INTERNAL'));
+}

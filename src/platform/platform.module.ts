@@ -1,0 +1,17 @@
+import { defineModule } from './module.js';
+import { platformCore } from './migrations/2026_11_26_0001_platform_core.js';
+import { registerAuthRoutes } from './auth/auth.routes.js';
+import { registerOrgRoutes } from './org/org.routes.js';
+import { registerAuditRoutes } from './audit/audit.routes.js';
+import './platform.table.js';
+
+/** The platform's own tables and routes, loaded before every business module. */
+export const platformModule = defineModule({
+  name: 'platform',
+  migrations: { '2026_11_26_0001_platform_core': platformCore },
+  routes: (app, ctx) => {
+    registerAuthRoutes(app, ctx);
+    registerOrgRoutes(app, ctx);
+    registerAuditRoutes(app, ctx);
+  },
+});

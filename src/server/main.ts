@@ -1,0 +1,31 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { assertProductionReady, loadConfig } from '../platform/config.js';
+import { openPlatform } from '../platform/bootstrap.js';
+import { buildApp } from '../platform/http/app.js';
+import { modules } from '../modules/index.js';
+import { seedDemoIfEmpty } from '../demo/seed.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+async function main() {
+  const config = loadConfig();
+  assertProductionReady(config);
+  const platform = await openPlatform(config, modules);
+  if (config.demo) await seedDemoIfEmpty(platform.ctx, modules, (msg) => console.log(msg));
+  const app = await buildApp(platform.ctx, modules, { webDir: path.join(root, 'dist', 'web') });
+  const stop = async () => {
+    await app.close();
+    await platform.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  await app.listen({ host: config.host, port: config.port });
+  console.log(`邻里 Linli 已启动 / started: http://${config.host}:${config.port}/  (console: /console/, resident pages: /m/, API docs: /api/docs)`);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
