@@ -34,12 +34,18 @@ declare module 'fastify' {
     authProblem: 'SESSION_EXPIRED' | null;
     pendingReason: 'PASSWORD_CHANGE_REQUIRED' | 'TOTP_ENROLMENT_REQUIRED' | null;
   }
+  interface FastifyInstance {
+    /** Every route as registered, for the route-policy test and the docs. */
+    routeTable: { method: string | string[]; url: string; options: { config?: { policy?: RoutePolicy } } }[];
+  }
 }
 
 export interface BuildAppOptions {
   /** Serve the built web app from this folder (dist/web); skipped when missing. */
   webDir?: string;
   logger?: boolean;
+  /** Where log lines go (tests read them to prove no secret is logged). */
+  logStream?: { write(line: string): void };
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -54,7 +60,8 @@ export async function buildApp(ctx: PlatformContext, modules: LinliModule[], opt
       options.logger === false
         ? false
         : {
-            level: ctx.config.logLevel,
+            level: options.logStream ? 'info' : ctx.config.logLevel,
+            ...(options.logStream ? { stream: options.logStream } : {}),
             // Never log credentials or personal numbers: only method, masked path and ids.
             serializers: {
               req: (req) => ({ method: req.method, url: maskSensitiveText(String(req.url).split('?')[0] ?? ''), id: req.id, ip: req.ip }),
@@ -75,6 +82,12 @@ export async function buildApp(ctx: PlatformContext, modules: LinliModule[], opt
   app.decorateRequest('locale', 'zh-CN');
   app.decorateRequest('authProblem', null);
   app.decorateRequest('pendingReason', null);
+  const routeTable: LinliApp['routeTable'] = [];
+  app.decorate('routeTable', routeTable);
+  // Keep the options object itself: plugin scopes may still declare their policy after this hook runs.
+  app.addHook('onRoute', (route) => {
+    routeTable.push({ method: route.method, url: route.url, options: route as never });
+  });
 
   await app.register(cookie);
   await app.register(helmet, {

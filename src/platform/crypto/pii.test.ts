@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { createPiiCipher, parseKey } from './pii.js';
+import { maskIdNumber, maskName, maskPhone, maskSensitiveText } from './mask.js';
+
+describe('PII cipher', () => {
+  const sut = createPiiCipher(randomBytes(32));
+
+  it('encrypts with a fresh IV each time and decrypts back', () => {
+    const a = sut.encrypt('330481199001011234');
+    const b = sut.encrypt('330481199001011234');
+    expect(a).not.toBe(b);
+    expect(a).not.toContain('330481199001011234');
+    expect(sut.decrypt(a)).toBe('330481199001011234');
+  });
+
+  it('detects a tampered ciphertext (GCM tag)', () => {
+    const c = sut.encrypt('13857391234');
+    const parts = c.split(':');
+    const body = Buffer.from(parts[2]!, 'base64url');
+    body[0] = body[0]! ^ 1;
+    parts[2] = body.toString('base64url');
+    expect(() => sut.decrypt(parts.join(':'))).toThrow();
+  });
+
+  it('gives a stable blind index per kind that another key cannot reproduce', () => {
+    expect(sut.blindIndex('id', '33048119900101123x')).toBe(sut.blindIndex('id', '33048119900101123X'));
+    expect(sut.blindIndex('id', '13857391234')).not.toBe(sut.blindIndex('phone', '13857391234'));
+    const other = createPiiCipher(randomBytes(32));
+    expect(other.blindIndex('id', '330481199001011234')).not.toBe(sut.blindIndex('id', '330481199001011234'));
+  });
+
+  it('refuses keys of the wrong length', () => {
+    expect(() => parseKey('abcd')).toThrow(/32 bytes/);
+    expect(parseKey('00'.repeat(32)).length).toBe(32);
+  });
+});
+
+describe('masking', () => {
+  it('masks ID numbers as 330481********1234', () => {
+    expect(maskIdNumber('330481199001011234')).toBe('330481********1234');
+    expect(maskIdNumber('33048119900101123X')).toBe('330481********123X');
+    expect(maskIdNumber('330481900101123')).toBe('330481*****1123');
+  });
+  it('masks phones as 138****5678 and names as 张**', () => {
+    expect(maskPhone('13812345678')).toBe('138****5678');
+    expect(maskName('欧阳娜娜')).toBe('欧***');
+    expect(maskName('王芳')).toBe('王*');
+  });
+  it('masks numbers inside free text', () => {
+    expect(maskSensitiveText('/api/v1/registry/people/lookup/330481199001011234?x=13812345678')).toBe('/api/v1/registry/people/lookup/330481********1234?x=138****5678');
+  });
+});
