@@ -3,6 +3,7 @@ import { platformCore } from './migrations/2026_11_26_0001_platform_core.js';
 import { workflowCalendarScheduler } from './migrations/2026_11_26_0002_workflow_calendar_scheduler.js';
 import { notifyFilesLedger } from './migrations/2026_11_26_0003_notify_files_ledger.js';
 import { registerAuthRoutes } from './auth/auth.routes.js';
+import { registerUserAdminRoutes } from './auth/users.routes.js';
 import { registerOrgRoutes } from './org/org.routes.js';
 import { registerAuditRoutes } from './audit/audit.routes.js';
 import { registerWorkflowRoutes } from './workflow/workflow.routes.js';
@@ -19,6 +20,7 @@ export const platformModule = defineModule({
   },
   routes: (app, ctx) => {
     registerAuthRoutes(app, ctx);
+    registerUserAdminRoutes(app, ctx);
     registerOrgRoutes(app, ctx);
     registerAuditRoutes(app, ctx);
     registerWorkflowRoutes(app, ctx);
