@@ -8,6 +8,7 @@ import { registerOrgRoutes } from './org/org.routes.js';
 import { registerAuditRoutes } from './audit/audit.routes.js';
 import { registerWorkflowRoutes } from './workflow/workflow.routes.js';
 import { registerNotifyRoutes } from './notify/notify.routes.js';
+import { notifyJobs } from './notify/notify.jobs.js';
 import './platform.table.js';
 
 /** The platform's own tables and routes, loaded before every business module. */
@@ -18,6 +19,7 @@ export const platformModule = defineModule({
     '2026_11_26_0002_workflow_calendar_scheduler': workflowCalendarScheduler,
     '2026_11_26_0003_notify_files_ledger': notifyFilesLedger,
   },
+  jobs: [...notifyJobs],
   routes: (app, ctx) => {
     registerAuthRoutes(app, ctx);
     registerUserAdminRoutes(app, ctx);

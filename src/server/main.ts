@@ -5,6 +5,7 @@ import { openPlatform } from '../platform/bootstrap.js';
 import { buildApp } from '../platform/http/app.js';
 import { modules } from '../modules/index.js';
 import { seedDemoIfEmpty } from '../demo/seed.js';
+import { Scheduler } from '../platform/scheduler/scheduler.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -14,7 +15,10 @@ async function main() {
   const platform = await openPlatform(config, modules);
   if (config.demo) await seedDemoIfEmpty(platform.ctx, modules, (msg) => console.log(msg));
   const app = await buildApp(platform.ctx, modules, { webDir: path.join(root, 'dist', 'web') });
+  // Deadlines, reminders and outbox delivery run in the server process; safe with several processes on PostgreSQL.
+  const scheduler = Scheduler.forModules(platform.ctx, modules, { log: app.log });
   const stop = async () => {
+    await scheduler.stop();
     await app.close();
     await platform.close();
     process.exit(0);
@@ -22,6 +26,7 @@ async function main() {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   await app.listen({ host: config.host, port: config.port });
+  scheduler.start();
   console.log(`邻里 Linli 已启动 / started: http://${config.host}:${config.port}/  (console: /console/, resident pages: /m/, API docs: /api/docs)`);
 }
 

@@ -1,4 +1,4 @@
-import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { Db } from './database.js';
 import type { LinliModule } from '../module.js';
 
@@ -17,12 +17,15 @@ export function collectMigrations(modules: LinliModule[]): Record<string, Migrat
 export async function migrateToLatest(db: Db, modules: LinliModule[]): Promise<string[]> {
   const migrations = collectMigrations(modules);
   const provider: MigrationProvider = { getMigrations: async () => migrations };
-  const migrator = new Migrator({
-    db: db.kysely,
-    provider,
-    migrationTableSchema: db.schema,
-  });
+  // Without an explicit schema Kysely would take a kysely_migration table in any schema as ours.
+  const schema = db.schema ?? (db.dialect === 'postgres' ? await currentSchema(db) : undefined);
+  const migrator = new Migrator({ db: db.kysely, provider, migrationTableSchema: schema });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+async function currentSchema(db: Db): Promise<string> {
+  const r = await sql<{ s: string }>`select current_schema() as s`.execute(db.kysely);
+  return r.rows[0]!.s;
 }

@@ -82,5 +82,6 @@ registerPermissions({
   'audit.read': ['auditor'],
   /** See full ID and phone numbers, with a stated purpose (audited). */
   'pii.unmask': ['community_staff', 'grid_worker', 'department_officer'],
-  'calendar.manage': ['system_admin', 'dispatcher'],
+  // The holiday calendar is deployment-wide, so only the system admin edits it.
+  'calendar.manage': ['system_admin'],
 });
