@@ -250,6 +250,9 @@ describe(`registry people API (${DIALECT_LABEL})`, () => {
       expect(res.statusCode).toBe(400);
       expect(res.json().error.code).toBe('VALIDATION_FAILED');
       expect(res.json().error.details[0].field).toBe('querystring.idNumber');
+      expect(res.json().error.details[0]).toMatchObject({ code: 'ID_NUMBER_INVALID', message: '身份证号码无效' });
+      // The offending number is not echoed back.
+      expect(res.body).not.toContain('330481198001010010');
     });
   });
 

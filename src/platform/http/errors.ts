@@ -2,7 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import * as z from 'zod';
 import { AppError } from '../errors.js';
-import { t, type Locale } from '../i18n/i18n.js';
+import { hasMessage, t, type Locale } from '../i18n/i18n.js';
 
 const zodLocales = { 'zh-CN': z.locales.zhCN(), en: z.locales.en() };
 
@@ -39,6 +39,11 @@ export function handleError(error: FastifyError | AppError | Error, request: Fas
     const details: FieldError[] = error.validation.map((v) => {
       const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
       const issue = { ...(v.params as Record<string, unknown>), code: v.keyword, path: path ? path.split('.') : [], message: v.message };
+      // A custom issue may name its own message (e.g. ID_NUMBER_INVALID from src/platform/cn/zod.ts).
+      const own = (issue.params as { code?: string } | undefined)?.code;
+      if (v.keyword === 'custom' && own && hasMessage(`error.${own}`)) {
+        return { field: path ? `${where}.${path}` : where, code: own, message: t(locale, `error.${own}`) };
+      }
       return { field: path ? `${where}.${path}` : where, code: v.keyword, message: localiseIssue(locale, issue) };
     });
     return reply.status(400).send(errorBody(locale, 'VALIDATION_FAILED', {}, details));
