@@ -40,7 +40,7 @@ export function handleError(error: FastifyError | AppError | Error, request: Fas
       const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
       const issue = { ...(v.params as Record<string, unknown>), code: v.keyword, path: path ? path.split('.') : [], message: v.message };
       // A custom issue may name its own message (e.g. ID_NUMBER_INVALID from src/platform/cn/zod.ts).
-      const own = (issue.params as { code?: string } | undefined)?.code;
+      const own = ((issue as Record<string, unknown>).params as { code?: string } | undefined)?.code;
       if (v.keyword === 'custom' && own && hasMessage(`error.${own}`)) {
         return { field: path ? `${where}.${path}` : where, code: own, message: t(locale, `error.${own}`) };
       }

@@ -1,0 +1,46 @@
+import { addMessages } from '../shared/i18n.js';
+
+addMessages({
+  'console.title': { 'zh-CN': '邻里 · 工作台', en: 'Linli · Staff console' },
+  'console.brand': { 'zh-CN': '邻里工作台', en: 'Linli console' },
+  'console.home': { 'zh-CN': '工作台', en: 'Console' },
+  'console.menu': { 'zh-CN': '功能菜单', en: 'Menu' },
+  'console.roles': { 'zh-CN': '角色', en: 'Roles' },
+  'console.notFound': { 'zh-CN': '页面不存在', en: 'Page not found' },
+  'console.backHome': { 'zh-CN': '返回工作台', en: 'Back to the console' },
+  'console.notEnabled': { 'zh-CN': '该模块尚未启用', en: 'This module is not enabled' },
+  'console.notEnabledHint': { 'zh-CN': '服务器暂未提供此功能（{path}），启用相应模块后即可使用。', en: 'The server does not offer this yet ({path}); it appears once the module is enabled.' },
+
+  'login.title': { 'zh-CN': '工作人员登录', en: 'Staff login' },
+  'login.subtitle': { 'zh-CN': '社区治理与服务平台', en: 'Community management and services' },
+  'login.usernameRequired': { 'zh-CN': '请输入用户名', en: 'Enter your username' },
+  'login.passwordRequired': { 'zh-CN': '请输入密码', en: 'Enter your password' },
+  'login.totpRequired': { 'zh-CN': '请输入 6 位动态口令', en: 'Enter the 6-digit code' },
+  'login.attemptsLeft': { 'zh-CN': '还可尝试 {n} 次，之后账号将被锁定 15 分钟。', en: '{n} attempts left before the account is locked for 15 minutes.' },
+  'login.lockedHint': { 'zh-CN': '如需立即解锁，请联系安全管理员。', en: 'Ask a security admin if you need it unlocked sooner.' },
+  'login.totpPrompt': { 'zh-CN': '此账号已启用双因素认证。', en: 'This account uses two-factor authentication.' },
+  'login.expired': { 'zh-CN': '登录已超时，请重新登录。', en: 'Your session has expired; please log in again.' },
+  'login.residentHint': { 'zh-CN': '居民请使用手机端：', en: 'Residents, please use the mobile pages: ' },
+
+  'password.title': { 'zh-CN': '修改密码', en: 'Change your password' },
+  'password.required': { 'zh-CN': '首次登录或密码已重置，须先设置新密码。', en: 'You must set a new password before going on.' },
+  'password.current': { 'zh-CN': '当前密码', en: 'Current password' },
+  'password.new': { 'zh-CN': '新密码', en: 'New password' },
+  'password.confirm': { 'zh-CN': '确认新密码', en: 'Repeat the new password' },
+  'password.rule': { 'zh-CN': '至少 8 位，包含大写字母、小写字母、数字、符号中的至少三类。', en: 'At least 8 characters from at least three of: upper case, lower case, digits, symbols.' },
+  'password.mismatch': { 'zh-CN': '两次输入的新密码不一致', en: 'The two new passwords differ' },
+  'password.save': { 'zh-CN': '保存新密码', en: 'Save the new password' },
+
+  'totp.title': { 'zh-CN': '绑定动态口令', en: 'Set up two-factor authentication' },
+  'totp.required': { 'zh-CN': '管理员账号须绑定动态口令（双因素认证）后才能使用。', en: 'Admin accounts must set up two-factor authentication before going on.' },
+  'totp.step1': { 'zh-CN': '1. 用身份验证器（如 Microsoft Authenticator、阿里云 APP 等）扫描二维码', en: '1. Scan the QR code with an authenticator app' },
+  'totp.step2': { 'zh-CN': '2. 输入验证器显示的 6 位数字', en: '2. Enter the 6 digits it shows' },
+  'totp.qrAlt': { 'zh-CN': '动态口令二维码', en: 'QR code for the authenticator' },
+  'totp.manual': { 'zh-CN': '无法扫码时手动输入密钥：', en: 'Or type this key by hand: ' },
+  'totp.enable': { 'zh-CN': '确认绑定', en: 'Confirm' },
+  'totp.restart': { 'zh-CN': '重新生成', en: 'Start again' },
+
+  'notStaff.title': { 'zh-CN': '此账号不能使用工作台', en: 'This account cannot use the console' },
+  'notStaff.hint': { 'zh-CN': '居民、志愿者和服务商请使用手机端页面。', en: 'Residents, volunteers and providers use the mobile pages.' },
+  'notStaff.go': { 'zh-CN': '前往居民端', en: 'Go to the resident pages' },
+});

@@ -1,0 +1,13 @@
+/**
+ * The one list of console modules. A module declares its menu entries and pages in
+ * modules/<name>/index.tsx; add it here and the side menu and router pick it up.
+ */
+import type { ConsoleModule } from './types.js';
+import { orgModule } from './org/index.js';
+import { registryModule } from './registry/index.js';
+import { inboxModule } from './inbox/index.js';
+import { auditModule } from './audit/index.js';
+
+export type { ConsoleModule, ConsoleMenuEntry, ConsoleRoute } from './types.js';
+
+export const consoleModules: ConsoleModule[] = [orgModule, registryModule, inboxModule, auditModule];

@@ -1,0 +1,68 @@
+import { lazy, Suspense, useEffect } from 'react';
+import { Redirect, Route, Router, Switch, useLocation } from 'wouter';
+import ConfigProvider from 'antd-mobile/es/components/config-provider';
+import enUS from 'antd-mobile/es/locales/en-US';
+import zhCN from 'antd-mobile/es/locales/zh-CN';
+import { useI18n } from '../shared/i18n.js';
+import { loadSession } from '../shared/session.js';
+import { TabBar, TABS } from './components/TabBar.js';
+import HomePage from './pages/HomePage.js';
+
+// Only the home page is in the entry chunk; the other tabs load when first opened.
+const ServicesPage = lazy(() => import('./pages/ServicesPage.js'));
+const CommunityPage = lazy(() => import('./pages/CommunityPage.js'));
+const MePage = lazy(() => import('./pages/MePage.js'));
+const LoginPage = lazy(() => import('./pages/LoginPage.js'));
+
+export const RESIDENT_BASE = '/m';
+
+function TopBar() {
+  const { t } = useI18n();
+  const [location] = useLocation();
+  const tab = TABS.find((x) => x.path === (location || '/'));
+  // A new tab starts at its top, as a new page would.
+  // Braces matter: scrollTo returns a promise in newer browsers, which React would take for a cleanup.
+  useEffect(() => {
+    window.scrollTo(0, 0);
+  }, [location]);
+  const title = location === '/login' ? t('login.title') : tab && tab.path !== '/' ? t(tab.label) : t('resident.title');
+  return (
+    <header className="r-topbar">
+      <h1 style={{ font: 'inherit', margin: 0 }}>{title}</h1>
+    </header>
+  );
+}
+
+export function App() {
+  const { locale, t } = useI18n();
+  useEffect(() => {
+    void loadSession();
+  }, []);
+  useEffect(() => {
+    document.title = t('resident.title');
+  }, [locale, t]);
+  return (
+    <ConfigProvider locale={locale === 'en' ? enUS : zhCN}>
+      <Router base={RESIDENT_BASE}>
+        <div className="r-app">
+          <TopBar />
+          <main className="r-main" id="main">
+            <Suspense fallback={<div className="r-loading">{t('common.loading')}</div>}>
+              <Switch>
+                <Route path="/" component={HomePage} />
+                <Route path="/services" component={ServicesPage} />
+                <Route path="/community" component={CommunityPage} />
+                <Route path="/me" component={MePage} />
+                <Route path="/login" component={LoginPage} />
+                <Route>
+                  <Redirect to="/" replace />
+                </Route>
+              </Switch>
+            </Suspense>
+          </main>
+          <TabBar />
+        </div>
+      </Router>
+    </ConfigProvider>
+  );
+}

@@ -1,0 +1,13 @@
+import './boot.js';
+import 'antd-mobile/es/global';
+import './resident.css';
+import './messages.js';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App.js';
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

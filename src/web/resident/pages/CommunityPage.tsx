@@ -1,0 +1,60 @@
+import { useLocation } from 'wouter';
+import Button from 'antd-mobile/es/components/button';
+import List from 'antd-mobile/es/components/list';
+import { api } from '../../shared/api.js';
+import { formatDateLong } from '../../shared/dates.js';
+import { useI18n } from '../../shared/i18n.js';
+import { useSession } from '../../shared/session.js';
+import { useApi } from '../../shared/use-api.js';
+import { InlineMessage } from '../components/InlineMessage.js';
+
+/** A notification as GET /api/v1/inbox lists it (src/platform/notify/inbox.routes.ts). */
+interface InboxItem {
+  id: string;
+  title: string;
+  body: string;
+  createdAt: string;
+  readAt: string | null;
+}
+
+function Messages() {
+  const { t } = useI18n();
+  const inbox = useApi((signal) => api.get<{ items?: InboxItem[] }>('/api/v1/inbox', { page: 1, pageSize: 20 }, signal), []);
+  if (inbox.loading) return <div className="r-loading">{t('common.loading')}</div>;
+  if (inbox.error && !inbox.missing) return <InlineMessage kind="error">{inbox.error.message}</InlineMessage>;
+  const items = inbox.data?.items ?? [];
+  if (items.length === 0) return <p className="r-muted">{t('community.noMessages')}</p>;
+  return (
+    <List>
+      {items.map((m) => (
+        <List.Item key={m.id} description={m.body} extra={formatDateLong(m.createdAt)}>
+          {m.title}
+          {!m.readAt && <span className="r-status-tag">{t('community.unread')}</span>}
+        </List.Item>
+      ))}
+    </List>
+  );
+}
+
+export default function CommunityPage() {
+  const { t } = useI18n();
+  const session = useSession();
+  const [, navigate] = useLocation();
+  return (
+    <section className="r-card" aria-labelledby="community-messages">
+      <h2 id="community-messages">{t('community.messages')}</h2>
+      {session.status === 'ready' ? (
+        <Messages />
+      ) : session.status === 'anonymous' ? (
+        <>
+          <p className="r-muted">{t('community.loginFirst')}</p>
+          <Button block color="primary" onClick={() => navigate('/login')}>
+            {t('common.login')}
+          </Button>
+        </>
+      ) : (
+        <div className="r-loading">{t('common.loading')}</div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,63 @@
+import { useState } from 'react';
+import { useLocation } from 'wouter';
+import Button from 'antd-mobile/es/components/button';
+import List from 'antd-mobile/es/components/list';
+import { useI18n } from '../../shared/i18n.js';
+import { logout, useSession } from '../../shared/session.js';
+import { ElderlyPanel } from '../components/ElderlyPanel.js';
+import { InlineMessage } from '../components/InlineMessage.js';
+import { LanguageSwitch } from '../components/LanguageSwitch.js';
+
+export default function MePage() {
+  const { t } = useI18n();
+  const session = useSession();
+  const [, navigate] = useLocation();
+  const [loggedOut, setLoggedOut] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  const onLogout = async () => {
+    setBusy(true);
+    await logout();
+    setBusy(false);
+    setLoggedOut(true);
+  };
+
+  return (
+    <>
+      <section className="r-card" aria-labelledby="me-who">
+        {session.status === 'ready' ? (
+          <>
+            <h2 id="me-who" data-testid="me-name">
+              {session.me.displayName}
+            </h2>
+            <List>
+              <List.Item extra={session.me.username}>{t('me.account')}</List.Item>
+              <List.Item extra={[...new Set(session.me.roles.map((r) => t(`role.${r.role}`)))].join('、')}>{t('me.role')}</List.Item>
+            </List>
+          </>
+        ) : (
+          <>
+            <h2 id="me-who">{t('me.notLoggedIn')}</h2>
+            {loggedOut && <InlineMessage kind="success">{t('me.loggedOut')}</InlineMessage>}
+            <Button block color="primary" size="large" onClick={() => navigate('/login')}>
+              {t('common.login')}
+            </Button>
+          </>
+        )}
+      </section>
+
+      <section className="r-card" aria-labelledby="me-lang">
+        <h2 id="me-lang">{t('lang.label')}</h2>
+        <LanguageSwitch />
+      </section>
+
+      <ElderlyPanel />
+
+      {session.status === 'ready' && (
+        <Button block size="large" color="danger" fill="outline" loading={busy} onClick={onLogout} data-testid="logout">
+          {t('common.logout')}
+        </Button>
+      )}
+    </>
+  );
+}
