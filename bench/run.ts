@@ -18,7 +18,7 @@ import zlib from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import Fastify from 'fastify';
 import { loadConfig, type Config } from '../src/platform/config.js';
-import { openPlatform, type Platform } from '../src/platform/bootstrap.js';
+import { openPlatform } from '../src/platform/bootstrap.js';
 import { dropSchema, ensureSchema, openDatabase } from '../src/platform/db/database.js';
 import { buildApp } from '../src/platform/http/app.js';
 import { modules } from '../src/modules/index.js';
