@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, createTestPlatform, DIALECT_LABEL, type TestPlatform } from '../../../test/helpers/platform.js';
 import { seedFixture } from '../../../test/helpers/fixture.js';
@@ -89,5 +91,25 @@ describe(`HTTP platform (${DIALECT_LABEL})`, () => {
     expect(all).not.toContain('lt_secret_token_value');
     expect(all).not.toContain('330481199001011234');
     expect(all).not.toContain('13857391234');
+  });
+
+  it('serves the two web apps: SPA fallbacks, / to the resident pages, hashed assets cached for a year', async () => {
+    const webDir = path.join(platform.dataDir, 'web-serve');
+    for (const dir of ['console', 'resident', 'assets']) fs.mkdirSync(path.join(webDir, dir), { recursive: true });
+    fs.writeFileSync(path.join(webDir, 'console', 'index.html'), '<html>console</html>');
+    fs.writeFileSync(path.join(webDir, 'resident', 'index.html'), '<html>resident</html>');
+    fs.writeFileSync(path.join(webDir, 'assets', 'resident-abc123.js'), 'console.log(1)');
+    const web = await buildApp(platform.ctx, modules, { logger: false, webDir });
+    await web.ready();
+    expect((await web.inject({ method: 'GET', url: '/' })).headers.location).toBe('/m/');
+    const deep = await web.inject({ method: 'GET', url: '/m/services/123' });
+    expect(deep.body).toBe('<html>resident</html>');
+    expect(deep.headers['cache-control']).toBe('no-cache');
+    expect((await web.inject({ method: 'GET', url: '/console/org' })).body).toBe('<html>console</html>');
+    const asset = await web.inject({ method: 'GET', url: '/assets/resident-abc123.js' });
+    expect(asset.statusCode).toBe(200);
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect((await web.inject({ method: 'GET', url: '/api/v1/unknown' })).json().error.code).toBe('ROUTE_NOT_FOUND');
+    await web.close();
   });
 });

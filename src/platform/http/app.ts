@@ -173,9 +173,20 @@ async function registerWeb(app: LinliApp, webDir: string) {
     web.addHook('onRoute', (route) => {
       route.config = { ...(route.config as object), policy: { public: true, reason: 'web app static files' } } as typeof route.config;
     });
-    await web.register(fastifyStatic, { root: webDir, prefix: '/', index: false, wildcard: true, maxAge: '1h', immutable: false });
+    await web.register(fastifyStatic, {
+      root: webDir,
+      prefix: '/',
+      index: false,
+      wildcard: true,
+      cacheControl: false,
+      // Vite names built assets by content hash: they never change, so phones keep them.
+      setHeaders: (res, filePath) => {
+        const hashed = filePath.includes(`${path.sep}assets${path.sep}`);
+        res.setHeader('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'public, max-age=3600');
+      },
+    });
     const sendPage = (file: string) => (_req: FastifyRequest, reply: FastifyReply) =>
-      reply.header('cache-control', 'no-cache').sendFile(file, webDir);
+      reply.header('cache-control', 'no-cache').sendFile(file, webDir, { cacheControl: false });
     const consolePage = path.join('console', 'index.html');
     const residentPage = path.join('resident', 'index.html');
     web.get('/', (_req, reply) => reply.redirect('/m/'));
