@@ -156,7 +156,7 @@ export async function buildCommunity(
               const full = groupResidents >= perGroup;
               const use: DwellingUse = shop ? '商用' : full || chance(rnd, 0.02) ? '空置' : chance(rnd, 0.13) ? '出租' : '自住';
               const area = use === '商用' ? intBetween(rnd, 3000, 15000) / 100 : intBetween(rnd, type.area[0] * 100, type.area[1] * 100) / 100;
-              dwellingInfo.push({ org_node_id: dwelling.id, area_m2: area, use });
+              dwellingInfo.push({ org_node_id: dwelling.id, area_m2: area, use, rental_start: null, rental_end: null, rental_note: null, updated_at: null });
               if (use === '商用' || use === '空置') continue;
               const household = people.household(use === '自住' ? 'owner' : 'tenant');
               opts.hooks?.onHousehold?.(household, { gridIndex: g, grid });

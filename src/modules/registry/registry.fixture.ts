@@ -40,7 +40,7 @@ export async function seedRegistryFixture(
   const dsUnit = newNodeRow(dsBuilding, 'unit', '1单元', { at });
   const dongshanDwelling = newNodeRow(dsUnit, 'dwelling', '201室', { at });
   await insertNodes(ctx.db.kysely, [unit02, dwelling03, dongshanGrid, dsBuilding, dsUnit, dongshanDwelling]);
-  await insertDwellingInfo(ctx.db.kysely, [{ org_node_id: nodes.dwelling01.id, area_m2: 86.5, use: '自住' }]);
+  await insertDwellingInfo(ctx.db.kysely, [{ org_node_id: nodes.dwelling01.id, area_m2: 86.5, use: '自住', rental_start: null, rental_end: null, rental_note: null, updated_at: null }]);
 
   const householdId = newId();
   const P = REGISTRY_PEOPLE;

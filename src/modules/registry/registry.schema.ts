@@ -36,7 +36,7 @@ export const ZPersonListItem = z.object({
   phone: z.string().nullable().optional(),
   address: z.string().nullable().optional(),
   residenceType: z.enum(['户籍人口', '流动人口', '境外人员']).optional(),
-  status: z.enum(['active', 'moved_out', 'deceased']).optional(),
+  status: z.enum(['active', 'moved_out', 'deceased', 'transferred']).optional(),
   dwellingId: z.string().nullable().optional(),
   householdId: z.string().nullable().optional(),
 });

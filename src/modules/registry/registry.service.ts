@@ -82,6 +82,17 @@ export function personRow(ctx: PlatformContext, input: NewPerson, at = ctx.now()
     status: input.status ?? 'active',
     created_at: at,
     updated_at: at,
+    political_status: null,
+    education: null,
+    marital_status: null,
+    hukou_address: null,
+    household_residence_status: null,
+    relation_to_head: null,
+    occupation: null,
+    end_kind: null,
+    end_date: null,
+    end_reason: null,
+    ended_at: null,
   };
 }
 
