@@ -8,7 +8,7 @@ import type { PersonSearchTable } from './registry.table.js';
  * b-tree column beside the person's path.
  */
 export function searchTermsOf(name: string): { name_pinyin: string; name_initials: string } {
-  const syllables = pinyin(name, { toneType: 'none', type: 'array', nonZh: 'consecutive' }).map((s) => s.toLowerCase().replace(/[^a-z0-9]/g, ''));
+  const syllables = pinyin(name, { toneType: 'none', type: 'array', nonZh: 'consecutive', v: true }).map((s) => s.toLowerCase().replace(/[^a-z0-9]/g, ''));
   return { name_pinyin: syllables.join(''), name_initials: syllables.map((s) => s[0] ?? '').join('') };
 }
 
