@@ -144,7 +144,7 @@ async function benchServer(dialect: 'sqlite' | 'postgres') {
   const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
   const refs = await loadDemoRefs(platform.ctx);
   const grid = refs.node('grid01');
-  const listUrl = `${base}/api/v1/registry/people?orgNodeId=${grid.id}&pageSize=20`;
+  const listUrl = `${base}/api/v1/people?orgNodeId=${grid.id}&pageSize=20`;
   const check = await fetch(listUrl, { headers: { cookie } });
   if (check.status !== 200) throw new Error(`list endpoint answered ${check.status}: ${await check.text()}`);
 
@@ -304,6 +304,11 @@ async function main() {
   const withPg = await pgReachable();
   const servers = [await benchServer('sqlite')];
   if (withPg) servers.push(await benchServer('postgres'));
+  if (process.env.BENCH_ONLY === 'server') {
+    // A quick look while tuning; the document is only written by a full run.
+    console.log(servers.map((s) => `${s.dialect}: audited ${s.listed.rps.toFixed(0)} rps, bare ${s.bare.rps.toFixed(0)} rps, ratio ${(s.listed.rps / s.bare.rps).toFixed(2)}`).join('\n'));
+    return;
+  }
   const trees = [await benchOrgTree('sqlite')];
   if (withPg) trees.push(await benchOrgTree('postgres'));
   const city = await benchCity();

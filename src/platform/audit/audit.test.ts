@@ -35,6 +35,18 @@ describe(`audit log (${DIALECT_LABEL})`, () => {
     expect((await verifyAuditChain(platform.ctx.db)).ok).toBe(true);
   });
 
+  it('an audit row written inside a business transaction rolls back with it', async () => {
+    const before = await countAudit(platform.ctx.db, 'test.rolled-back');
+    await expect(
+      platform.ctx.db.kysely.transaction().execute(async (trx) => {
+        await appendAudit(platform.ctx.db, { action: 'test.rolled-back' }, trx);
+        throw new Error('business rule failed');
+      }),
+    ).rejects.toThrow('business rule failed');
+    expect(await countAudit(platform.ctx.db, 'test.rolled-back')).toBe(before);
+    expect((await verifyAuditChain(platform.ctx.db)).ok).toBe(true);
+  });
+
   it('the database refuses UPDATE and DELETE on the audit log', async () => {
     await expect(sql`update audit_log set action = 'forged' where seq = 1`.execute(platform.ctx.db.kysely)).rejects.toThrow(/append-only/);
     await expect(sql`delete from audit_log where seq = 1`.execute(platform.ctx.db.kysely)).rejects.toThrow(/append-only/);

@@ -61,18 +61,66 @@ export function rowDigest(row: Omit<AuditRow, 'hash'>): string {
 
 /**
  * Appends to the hash-chained audit log. Pass the business transaction when there is one so the
- * record and the change commit together; otherwise a short transaction of its own is used.
- * The chain head row is locked (FOR UPDATE on PostgreSQL; SQLite has one writer), so several
- * server processes still build one chain.
+ * record and the change commit together. Otherwise the entry joins a group commit: entries that
+ * arrive while a batch is being written go into the next batch, one transaction for all of them,
+ * and each caller still waits until its own row is committed. The chain head row is locked
+ * (FOR UPDATE on PostgreSQL; SQLite has one writer), so several server processes build one chain.
  */
 export async function appendAudit(db: Db, entry: AuditEntry, executor?: Executor): Promise<number> {
-  const write = async (trx: Executor) => {
-    const headQuery = trx.selectFrom('audit_chain_head').select(['last_seq', 'last_hash']).where('id', '=', 1);
-    const head = await (db.dialect === 'postgres' ? headQuery.forUpdate() : headQuery).executeTakeFirstOrThrow();
-    const details = entry.details ? maskSensitiveText(JSON.stringify(entry.details)) : null;
+  if (executor && executor.isTransaction) return (await writeEntries(db, executor, [entry]))[0]!;
+  let batcher = batchers.get(db);
+  if (!batcher) {
+    batcher = new AuditBatcher(db);
+    batchers.set(db, batcher);
+  }
+  return batcher.push(entry);
+}
+
+const MAX_BATCH = 200;
+const batchers = new WeakMap<Db, AuditBatcher>();
+
+class AuditBatcher {
+  private pending: { entry: AuditEntry; resolve: (seq: number) => void; reject: (err: unknown) => void }[] = [];
+  private flushing = false;
+
+  constructor(private readonly db: Db) {}
+
+  push(entry: AuditEntry): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ entry, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush() {
+    this.flushing = true;
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0, MAX_BATCH);
+        try {
+          const seqs = await this.db.kysely.transaction().execute((trx) => writeEntries(this.db, trx, batch.map((b) => b.entry)));
+          batch.forEach((b, i) => b.resolve(seqs[i]!));
+        } catch (err) {
+          batch.forEach((b) => b.reject(err));
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+}
+
+async function writeEntries(db: Db, trx: Executor, entries: AuditEntry[]): Promise<number[]> {
+  const headQuery = trx.selectFrom('audit_chain_head').select(['last_seq', 'last_hash']).where('id', '=', 1);
+  const head = await (db.dialect === 'postgres' ? headQuery.forUpdate() : headQuery).executeTakeFirstOrThrow();
+  let seq = Number(head.last_seq);
+  let prev = head.last_hash;
+  const at = new Date().toISOString();
+  const rows = entries.map((entry) => {
+    seq += 1;
     const base = {
-      seq: Number(head.last_seq) + 1,
-      at: new Date().toISOString(),
+      seq,
+      at,
       actor_id: entry.actorId ?? null,
       actor_name: entry.actorName ?? null,
       action: entry.action,
@@ -82,17 +130,17 @@ export async function appendAudit(db: Db, entry: AuditEntry, executor?: Executor
       ip: entry.ip ?? null,
       outcome: entry.outcome ?? 'success',
       purpose: entry.purpose ?? null,
-      details,
+      details: entry.details ? maskSensitiveText(JSON.stringify(entry.details)) : null,
       request_id: entry.requestId ?? null,
-      prev_hash: head.last_hash,
+      prev_hash: prev,
     };
     const hash = rowDigest(base);
-    await trx.insertInto('audit_log').values({ ...base, hash }).execute();
-    await trx.updateTable('audit_chain_head').set({ last_seq: base.seq, last_hash: hash }).where('id', '=', 1).execute();
-    return base.seq;
-  };
-  if (executor && executor.isTransaction) return write(executor);
-  return db.kysely.transaction().execute(write);
+    prev = hash;
+    return { ...base, hash };
+  });
+  await trx.insertInto('audit_log').values(rows).execute();
+  await trx.updateTable('audit_chain_head').set({ last_seq: seq, last_hash: prev }).where('id', '=', 1).execute();
+  return rows.map((r) => r.seq);
 }
 
 export interface VerifyResult {

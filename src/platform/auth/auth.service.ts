@@ -171,14 +171,48 @@ export type SessionLookup =
   | { status: 'expired' }
   | { status: 'none' };
 
-async function actorFor(ctx: PlatformContext, userId: string, via: 'session' | 'token', sessionId?: string) {
-  const user = await ctx.db.kysely
-    .selectFrom('app_user')
-    .select(['id', 'username', 'display_name', 'disabled', 'must_change_password', 'totp_enabled', 'person_id'])
-    .where('id', '=', userId)
-    .executeTakeFirst();
+const ACTOR_COLUMNS = [
+  'u.id',
+  'u.username',
+  'u.display_name',
+  'u.disabled',
+  'u.must_change_password',
+  'u.totp_enabled',
+  'u.person_id',
+  'g.role',
+  'g.org_node_id',
+  'g.department_code',
+  'n.path',
+] as const;
+
+/** A user and its grants: the user row repeated once per grant (or once with null grant columns). */
+function actorQuery(ctx: PlatformContext) {
+  return ctx.db.kysely
+    .selectFrom('app_user as u')
+    .leftJoin('role_grant as g', 'g.user_id', 'u.id')
+    .leftJoin('org_node as n', 'n.id', 'g.org_node_id');
+}
+
+type ActorRow = {
+  id: string;
+  username: string;
+  display_name: string;
+  disabled: number;
+  must_change_password: number;
+  totp_enabled: number;
+  person_id: string | null;
+  role: string | null;
+  org_node_id: string | null;
+  department_code: string | null;
+  path: string | null;
+};
+
+function actorFromRows(ctx: PlatformContext, rows: ActorRow[], via: 'session' | 'token', sessionId?: string) {
+  const user = rows[0];
   if (!user || user.disabled === 1) return null;
-  const grants = await loadGrants(ctx, userId);
+  const grants: Grant[] = rows
+    .filter((r) => r.role && r.org_node_id && r.path)
+    .map((r) => ({ role: r.role as Role, orgNodeId: r.org_node_id!, orgPath: r.path!, departmentCode: r.department_code }));
   const actor: Actor = { userId: user.id, username: user.username, displayName: user.display_name, grants, personId: user.person_id, via, sessionId };
   const view = meView(ctx, user, grants);
   const pendingReason = view.mustChangePassword
@@ -189,9 +223,20 @@ async function actorFor(ctx: PlatformContext, userId: string, via: 'session' | '
   return { actor, pendingReason };
 }
 
+async function actorFor(ctx: PlatformContext, userId: string, via: 'session' | 'token', sessionId?: string) {
+  const rows = await actorQuery(ctx).select(ACTOR_COLUMNS).where('u.id', '=', userId).execute();
+  return actorFromRows(ctx, rows, via, sessionId);
+}
+
+/** Every request runs this: the session, its user and the user's grants in one round trip. */
 export async function lookupSession(ctx: PlatformContext, sessionToken: string): Promise<SessionLookup> {
   const id = sha256(sessionToken);
-  const session = await ctx.db.kysely.selectFrom('user_session').selectAll().where('id', '=', id).executeTakeFirst();
+  const rows = await actorQuery(ctx)
+    .innerJoin('user_session as s', 's.user_id', 'u.id')
+    .select([...ACTOR_COLUMNS, 's.last_seen_at', 's.revoked_at'])
+    .where('s.id', '=', id)
+    .execute();
+  const session = rows[0];
   if (!session || session.revoked_at) return { status: 'none' };
   const now = ctx.now();
   const idleMs = ctx.config.sessionIdleMinutes * 60_000;
@@ -203,7 +248,7 @@ export async function lookupSession(ctx: PlatformContext, sessionToken: string):
   if (now.getTime() - lastSeen > TOUCH_EVERY_MS) {
     await ctx.db.kysely.updateTable('user_session').set({ last_seen_at: now.toISOString() }).where('id', '=', id).execute();
   }
-  const found = await actorFor(ctx, session.user_id, 'session', id);
+  const found = actorFromRows(ctx, rows, 'session', id);
   if (!found) return { status: 'none' };
   return { status: 'ok', ...found };
 }
