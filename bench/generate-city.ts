@@ -116,6 +116,7 @@ export async function generateCity(ctx: PlatformContext, opts: GenerateCityOptio
       log(`  ${c + 1}/${communities} communities, ${totals.residents} residents (${Math.round(performance.now() - t)} ms for the last)`);
     }
   }
+  await (await import('../src/modules/registry/search.index.js')).reindexAll(ctx);
   return { cityId: city.id, cityPath: city.path, streets, communities, ...totals, ms: Math.round(performance.now() - started) };
 }
 

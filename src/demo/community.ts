@@ -1,3 +1,4 @@
+import { composeGridCode } from '../platform/cn/grid-code.js';
 import type { PlatformContext } from '../platform/context.js';
 import type { Executor } from '../platform/db/database.js';
 import type { OrgNodeTable } from '../platform/platform.table.js';
@@ -53,9 +54,16 @@ export interface CommunityResult {
 /** Residents per dwelling, counting empty flats and shops: Xishan's 13,481 people in about 5,000 dwellings. */
 export const RESIDENTS_PER_DWELLING = 2.7;
 
-/** Grid codes after CJ/T 349: '11' + community code (12) + grid sequence (6) = 20 digits. */
+/**
+ * The CJ/T 348 object code the demo puts in front of its grid codes. The standard's own code for
+ * a community grid is not available here, so a main-class placeholder (ending in 00) stands in;
+ * a deployment uses its own.
+ */
+export const DEMO_GRID_OBJECT_CODE = '110000';
+
+/** Grid codes after CJ/T 349: object code (6) + community code (12: region, street, community) + grid sequence (2). */
 export function gridCode(communityCode: string, seq: number): string {
-  return `11${communityCode}${String(seq).padStart(6, '0')}`;
+  return composeGridCode(DEMO_GRID_OBJECT_CODE, communityCode, seq);
 }
 
 interface BlockType {

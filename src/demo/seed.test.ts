@@ -121,7 +121,7 @@ describe(`demo community seed (${DIALECT_LABEL})`, () => {
     };
     let total = 0;
     for (const [i, g] of grids.entries()) {
-      expect(g.code).toBe(`11330481001003${String(i + 1).padStart(6, '0')}`);
+      expect(g.code).toBe(`110000330481001003${String(i + 1).padStart(2, '0')}`);
       expect(g.code).toHaveLength(20);
       const poly = JSON.parse(g.geometry!) as Polygon;
       expect(poly.type).toBe('Polygon');
@@ -202,7 +202,7 @@ describe(`demo community seed (${DIALECT_LABEL})`, () => {
         expect(session.body).toMatchObject({ username: a.username, mustChangePassword: false, roles: [{ role: a.role, departmentCode: a.departmentCode ?? null }] });
       }
       // The grid worker's grant reaches 第一网格's people.
-      const list = await app.inject({ method: 'GET', url: '/api/v1/registry/people?pageSize=5', headers: (await loginAs(app, 'grid01')).headers });
+      const list = await app.inject({ method: 'GET', url: '/api/v1/people?pageSize=5', headers: (await loginAs(app, 'grid01')).headers });
       expect(list.statusCode).toBe(200);
       expect(list.json().total).toBeGreaterThan(800);
     } finally {

@@ -111,11 +111,15 @@ export async function seedDemoIfEmpty(ctx: PlatformContext, modules: LinliModule
     `演示社区已生成 / demo community seeded: 西山社区 ${result.xishan.residents} 人, ${result.xishan.households} 户, ${result.xishan.dwellings} 套房屋, 12 个网格; 东山社区 ${result.dongshan.residents} 人 (${coreMs} ms)`,
   );
 
+  // The rest of each person's record (政治面貌, 学历 …) and the grid's organisations, before module
+  // seeds derive tags from them.
+  if (withRegistry) await (await import('./registry-extras.js')).seedRegistryExtras(ctx, log);
   for (const m of modules) {
     if (!m.seedDemo) continue;
     const t = performance.now();
     await m.seedDemo({ ctx, random: mulberry32(seedFrom(m.name) ^ DEMO_SEED), log });
     log(`  ${m.name}: demo data seeded (${Math.round(performance.now() - t)} ms)`);
   }
+  if (withRegistry) await (await import('../modules/registry/search.index.js')).reindexAll(ctx);
   return true;
 }

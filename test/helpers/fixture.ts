@@ -18,8 +18,8 @@ export async function seedFixture(ctx: PlatformContext): Promise<Fixture> {
   const street = newNodeRow(city, 'street', '硖石街道', { code: '330481001' });
   const xishan = newNodeRow(street, 'community', '西山社区', { code: '330481001003' });
   const dongshan = newNodeRow(street, 'community', '东山社区', { code: '330481001004' });
-  const grid01 = newNodeRow(xishan, 'grid', '西山社区第一网格', { code: '11330481001003000001' });
-  const grid02 = newNodeRow(xishan, 'grid', '西山社区第二网格', { code: '11330481001003000002' });
+  const grid01 = newNodeRow(xishan, 'grid', '西山社区第一网格', { code: '11000033048100100301' });
+  const grid02 = newNodeRow(xishan, 'grid', '西山社区第二网格', { code: '11000033048100100302' });
   const building01 = newNodeRow(grid01, 'building', '1幢');
   const unit01 = newNodeRow(building01, 'unit', '1单元');
   const dwelling01 = newNodeRow(unit01, 'dwelling', '101室');

@@ -35,7 +35,7 @@ export async function seedRegistryFixture(
   const at = ctx.now().toISOString();
   const unit02 = newNodeRow(withDepth(nodes.building02), 'unit', '2单元', { at });
   const dwelling03 = newNodeRow(unit02, 'dwelling', '301室', { at });
-  const dongshanGrid = newNodeRow(withDepth(nodes.dongshan), 'grid', '东山社区第一网格', { code: '11330481001004000001', at });
+  const dongshanGrid = newNodeRow(withDepth(nodes.dongshan), 'grid', '东山社区第一网格', { code: '11000033048100100401', at });
   const dsBuilding = newNodeRow(dongshanGrid, 'building', '东山路2号', { at });
   const dsUnit = newNodeRow(dsBuilding, 'unit', '1单元', { at });
   const dongshanDwelling = newNodeRow(dsUnit, 'dwelling', '201室', { at });

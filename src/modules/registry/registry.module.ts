@@ -2,14 +2,26 @@ import { defineModule } from '../../platform/module.js';
 import { createRegistry } from './migrations/2026_11_26_0100_create_registry.js';
 import { extendRegistry } from './migrations/2026_11_26_0101_extend_registry.js';
 import { createPersonTags } from './migrations/2026_11_26_0102_create_person_tags.js';
+import { createLedgers } from './migrations/2026_11_26_0103_create_ledgers.js';
+import { createImports } from './migrations/2026_11_26_0104_create_imports.js';
 import { registerRegistryRoutes } from './registry.routes.js';
+import { registerTagRoutes } from './tags.routes.js';
+import { registerLedgerRoutes } from './ledgers.routes.js';
+import { registerImportRoutes } from './imports.routes.js';
+import { registerRegistryWriteRoutes } from './people.routes.js';
+import { importJobHandler } from './imports.job.js';
+import { derivedTagJobs } from './tags.derived.js';
+import { seedRegistryDemo } from './tags.demo.js';
 import './registry.table.js';
 import './tags.table.js';
 import './registry.policy.js';
+import './tags.policy.js';
+import './ledgers.policy.js';
+import './ledgers.table.js';
 
 /**
  * 社区信息管理: people, households and dwellings tied together (人房关联). The demo community's
- * people are seeded by src/demo (the accounts need them), so this manifest has no seedDemo.
+ * people are seeded by src/demo (the accounts need them); this manifest's seedDemo adds their tags.
  */
 export const registryModule = defineModule({
   name: 'registry',
@@ -17,6 +29,17 @@ export const registryModule = defineModule({
     '2026_11_26_0100_create_registry': createRegistry,
     '2026_11_26_0101_extend_registry': extendRegistry,
     '2026_11_26_0102_create_person_tags': createPersonTags,
+    '2026_11_26_0103_create_ledgers': createLedgers,
+    '2026_11_26_0104_create_imports': createImports,
   },
-  routes: (app, ctx) => registerRegistryRoutes(app, ctx),
+  routes: (app, ctx) => {
+    registerRegistryRoutes(app, ctx);
+    registerTagRoutes(app, ctx);
+    registerLedgerRoutes(app, ctx);
+    registerImportRoutes(app, ctx);
+    registerRegistryWriteRoutes(app, ctx);
+  },
+  jobs: [...derivedTagJobs, importJobHandler],
+  // Tags of the demo people (typed, department-granted), then every derived tag.
+  seedDemo: seedRegistryDemo,
 });

@@ -5,6 +5,10 @@ import { registerPermissions, rolesWith } from '../../platform/policy/roles.js';
 registerPermissions({
   'registry.person.read': ['community_staff', 'grid_worker', 'department_officer', 'dispatcher'],
   'registry.person.write': ['community_staff', 'grid_worker'],
+  'registry.organisation.read': ['community_staff', 'grid_worker', 'dispatcher'],
+  'registry.organisation.write': ['community_staff', 'grid_worker'],
+  /** Residents' correction requests are tasks for the grid (and the community office). */
+  'registry.correction.handle': ['community_staff', 'grid_worker'],
 });
 
 /** Fields of a person a department's mandate can name (department.mandate.fields). */

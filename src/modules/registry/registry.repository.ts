@@ -2,52 +2,203 @@ import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kyse
 import type { Executor } from '../../platform/db/database.js';
 import { prefixEnd } from '../../platform/db/dialect.js';
 import type { Database } from '../../platform/db/schema.js';
-import type { BuildingInfoTable, DwellingInfoTable, HouseholdTable, PersonTable } from './registry.table.js';
+import type { BuildingInfoTable, DwellingInfoTable, HouseholdTable, PersonStatus, PersonTable, ResidenceType } from './registry.table.js';
+import { escapeLike } from './search.index.js';
+import { whereHasActiveTag } from './tags.filter.js';
 import './registry.table.js';
 
-/** How a list of people is narrowed: subtrees (OR-ed path prefixes) and one optional search. */
+/**
+ * How a list of people is narrowed. `paths` (and `departments`) say who may be read; the rest
+ * says what was asked for. Every search runs inside those path ranges, on the indexes that
+ * begin with the searched column and end with `org_path`.
+ */
 export interface PersonFilter {
-  /** Path prefixes; a person matches when its org_path lies under any of them. Empty matches nothing. */
+  /** Subtrees read in full; a person matches when its org_path lies under any of them. */
   paths: string[];
+  /** Subtrees read for a department: only people holding one of `tags` today (needs `today`). */
+  departments?: { path: string; tags: readonly string[] }[];
+  /** `YYYY-MM-DD` in China: what "holds a tag today" means. */
+  today?: string;
   idNumberIdx?: string;
   phoneIdx?: string;
-  /** Last four characters of the ID number or the mobile. */
+  /** Last four characters of the ID number and/or the mobile (`tailOf` says which). */
   tail?: string;
+  tailOf?: ('idNumber' | 'phone')[];
+  /** Name prefix (a surname) on the (name, org_path) index. */
+  namePrefix?: string;
+  /** Name substring: a scan of the path range. */
   nameContains?: string;
+  /** Pinyin: prefix of the initials or of the full pinyin, each on its own index. */
+  pinyinPrefix?: string;
+  /** LIKE pattern (escape `\`) on the address search key (see search.index.ts). */
+  addressLike?: string;
+  /** People holding any of these tags today. */
+  tags?: string[];
+  gender?: '男' | '女';
+  residenceType?: ResidenceType;
+  /** Null: any status. */
+  status?: PersonStatus | null;
+  /** Born on or before this date (`YYYY-MM-DD`): a minimum age. */
+  bornBy?: string;
+  /** Born after this date: a maximum age. */
+  bornAfter?: string;
 }
 
-function personWhere(filter: PersonFilter) {
+export type PersonSort = 'address' | 'name' | 'age' | 'created';
+
+function searchPaths(filter: PersonFilter): string[] {
+  const all = [...filter.paths, ...(filter.departments ?? []).map((d) => d.path)].sort();
+  const out: string[] = [];
+  for (const p of all) if (!out.some((o) => p.startsWith(o))) out.push(p);
+  return out;
+}
+
+/**
+ * Ids of people whose `column` starts with `prefix`, under the search paths. The path test is
+ * a plain prefix comparison that no index serves, on purpose: the planner then walks the
+ * (column, org_path) index over the prefix and checks the path on the index entry, instead of
+ * walking a whole community's or street's path range (SQLite cannot tell which range is narrower).
+ */
+function searchIds(db: Executor, filter: PersonFilter, column: 'name' | 'name_pinyin' | 'name_initials', prefix: string) {
+  return db
+    .selectFrom('person_search')
+    .select('person_search.person_id')
+    .where(column, '>=', prefix)
+    .where(column, '<', prefixEnd(prefix))
+    .where((eb) => {
+      const paths = searchPaths(filter);
+      return paths.length ? eb.or(paths.map((p) => sql<SqlBool>`substr(${sql.ref('person_search.org_path')}, 1, ${p.length}) = ${p}`)) : sql<SqlBool>`1 = 0`;
+    });
+}
+
+function personWhere(db: Executor, filter: PersonFilter) {
   return (eb: ExpressionBuilder<Database, 'person'>): Expression<SqlBool> => {
-    const ranges = filter.paths.map((p) => eb.and([eb('person.org_path', '>=', p), eb('person.org_path', '<', prefixEnd(p))]));
-    const parts: Expression<SqlBool>[] = [ranges.length ? eb.or(ranges) : sql<SqlBool>`1 = 0`];
+    // Only terms that exist: an `1 = 0 OR …` would keep the planner off the path index.
+    const reach: Expression<SqlBool>[] = filter.paths.map((p) => eb.and([eb('person.org_path', '>=', p), eb('person.org_path', '<', prefixEnd(p))]));
+    for (const d of filter.departments ?? []) {
+      reach.push(eb.and([eb('person.org_path', '>=', d.path), eb('person.org_path', '<', prefixEnd(d.path)), whereHasActiveTag([...d.tags], filter.today!)(eb)]));
+    }
+    const parts: Expression<SqlBool>[] = [reach.length === 0 ? sql<SqlBool>`1 = 0` : reach.length === 1 ? reach[0]! : eb.or(reach)];
     if (filter.idNumberIdx) parts.push(eb('person.id_number_idx', '=', filter.idNumberIdx));
     if (filter.phoneIdx) parts.push(eb('person.phone_idx', '=', filter.phoneIdx));
-    if (filter.tail) parts.push(eb.or([eb('person.id_number_tail', '=', filter.tail), eb('person.phone_tail', '=', filter.tail)]));
+    if (filter.tail) {
+      const of = filter.tailOf ?? ['idNumber', 'phone'];
+      const tails = [
+        ...(of.includes('idNumber') ? [eb('person.id_number_tail', '=', filter.tail)] : []),
+        ...(of.includes('phone') ? [eb('person.phone_tail', '=', filter.tail)] : []),
+      ];
+      parts.push(tails.length ? eb.or(tails) : sql<SqlBool>`1 = 0`);
+    }
+    // Name and pinyin searches start from person_search's indexes and come back by primary key.
+    if (filter.namePrefix) parts.push(eb('person.id', 'in', searchIds(db, filter, 'name', filter.namePrefix)));
+    // One IN over a UNION (not two INs OR-ed, which PostgreSQL turns into a filter over the whole path range).
+    if (filter.pinyinPrefix) {
+      parts.push(eb('person.id', 'in', searchIds(db, filter, 'name_initials', filter.pinyinPrefix).union(searchIds(db, filter, 'name_pinyin', filter.pinyinPrefix))));
+    }
     // An explicit ESCAPE: SQLite has no default escape character for LIKE.
     if (filter.nameContains) parts.push(sql<SqlBool>`${sql.ref('person.name')} like ${`%${escapeLike(filter.nameContains)}%`} escape '\\'`);
+    if (filter.addressLike) {
+      parts.push(
+        eb(
+          'person.id',
+          'in',
+          db
+            .selectFrom('person_search')
+            .select('person_search.person_id')
+            .where(sql<SqlBool>`${sql.ref('person_search.address')} like ${filter.addressLike} escape '\\'`)
+            .where((w) => w.or(searchPaths(filter).map((p) => w.and([w('person_search.org_path', '>=', p), w('person_search.org_path', '<', prefixEnd(p))])))),
+        ),
+      );
+    }
+    if (filter.tags?.length) parts.push(whereHasActiveTag(filter.tags, filter.today!)(eb));
+    if (filter.gender) parts.push(eb('person.gender', '=', filter.gender));
+    if (filter.residenceType) parts.push(eb('person.residence_type', '=', filter.residenceType));
+    if (filter.status) parts.push(eb('person.status', '=', filter.status));
+    if (filter.bornBy) parts.push(eb('person.birth_date', '<=', filter.bornBy));
+    if (filter.bornAfter) parts.push(eb('person.birth_date', '>', filter.bornAfter));
     return eb.and(parts);
   };
 }
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+function ordered(db: Executor, filter: PersonFilter, sort: Exclude<PersonSort, 'name'>, desc: boolean) {
+  const dir = desc ? 'desc' : 'asc';
+  const base = db.selectFrom('person').where(personWhere(db, filter));
+  switch (sort) {
+    case 'age':
+      // Youngest first is a later birth date; unknown birth dates last on both databases.
+      return base
+        .orderBy(sql`case when ${sql.ref('person.birth_date')} is null then 1 else 0 end`)
+        .orderBy('person.birth_date', desc ? 'asc' : 'desc')
+        .orderBy('person.id', dir);
+    case 'created':
+      return base.orderBy('person.created_at', dir).orderBy('person.id', dir);
+    default:
+      return base.orderBy('person.org_path', dir).orderBy('person.id', dir);
+  }
 }
 
-export function listPeople(db: Executor, filter: PersonFilter, page: { limit: number; offset: number }) {
+/** Pinyin order, as Chinese name lists are read; a person not yet indexed sorts last, by their characters. */
+function byName(db: Executor, filter: PersonFilter, desc: boolean) {
+  const dir = desc ? 'desc' : 'asc';
   return db
     .selectFrom('person')
-    .selectAll()
-    .where(personWhere(filter))
-    .orderBy('person.org_path')
-    .orderBy('person.id')
-    .limit(page.limit)
-    .offset(page.offset)
-    .execute();
+    // The path ranges in the join let PostgreSQL read only the scope's search rows, not the whole index.
+    .leftJoin('person_search as ps', (join) =>
+      join
+        .onRef('ps.person_id', '=', 'person.id')
+        .on((eb) => eb.or(searchPaths(filter).map((p) => eb.and([eb('ps.org_path', '>=', p), eb('ps.org_path', '<', prefixEnd(p))])))),
+    )
+    .where(personWhere(db, filter))
+    .orderBy(sql`case when ${sql.ref('ps.name_pinyin')} is null then 1 else 0 end`)
+    .orderBy('ps.name_pinyin', dir)
+    .orderBy('person.name', dir)
+    .orderBy('person.id', dir);
+}
+
+export function listPeople(db: Executor, filter: PersonFilter, page: { limit: number; offset: number }, sort: PersonSort = 'address', desc = false): Promise<PersonTable[]> {
+  const q = sort === 'name' ? byName(db, filter, desc).selectAll('person') : ordered(db, filter, sort, desc).selectAll('person');
+  return q.limit(page.limit).offset(page.offset).execute();
+}
+
+/** Ids only, in list order (exports fetch the rows in batches after). */
+export async function listPeopleIds(db: Executor, filter: PersonFilter, limit: number, sort: PersonSort = 'address', desc = false): Promise<string[]> {
+  const q = sort === 'name' ? byName(db, filter, desc).select('person.id') : ordered(db, filter, sort, desc).select('person.id');
+  const rows = await q.limit(limit).execute();
+  return rows.map((r) => r.id);
 }
 
 export async function countPeople(db: Executor, filter: PersonFilter): Promise<number> {
-  const r = await db.selectFrom('person').select(sql<number>`count(*)`.as('n')).where(personWhere(filter)).executeTakeFirstOrThrow();
+  const r = await db.selectFrom('person').select(sql<number>`count(*)`.as('n')).where(personWhere(db, filter)).executeTakeFirstOrThrow();
   return Number(r.n);
+}
+
+export function getPeopleByIds(db: Executor, ids: string[]) {
+  if (ids.length === 0) return Promise.resolve([] as PersonTable[]);
+  return db.selectFrom('person').selectAll().where('id', 'in', ids).execute();
+}
+
+/** Tags each person holds today (not ended, inside their validity dates), in tag order. */
+export async function activeTagsOf(db: Executor, personIds: string[], today: string): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>(personIds.map((id) => [id, []]));
+  for (let i = 0; i < personIds.length; i += 500) {
+    const part = personIds.slice(i, i + 500);
+    const rows = await db
+      .selectFrom('person_tag')
+      .leftJoin('tag_definition', 'tag_definition.code', 'person_tag.tag')
+      .select(['person_tag.person_id', 'person_tag.tag'])
+      .where('person_tag.person_id', 'in', part)
+      .where('person_tag.ended_at', 'is', null)
+      .where((w) => w.or([w('person_tag.valid_from', 'is', null), w('person_tag.valid_from', '<=', today)]))
+      .where((w) => w.or([w('person_tag.valid_to', 'is', null), w('person_tag.valid_to', '>=', today)]))
+      .orderBy('tag_definition.sort')
+      .orderBy('person_tag.tag')
+      .execute();
+    for (const r of rows) {
+      const list = out.get(r.person_id)!;
+      if (!list.includes(r.tag)) list.push(r.tag);
+    }
+  }
+  return out;
 }
 
 export function getPerson(db: Executor, id: string) {
@@ -74,6 +225,12 @@ export function getNodeNames(db: Executor, ids: string[]) {
 
 export function getOrgNode(db: Executor, id: string) {
   return db.selectFrom('org_node').select(['id', 'path', 'kind', 'name']).where('id', '=', id).executeTakeFirst();
+}
+
+export async function getDepartmentNames(db: Executor, codes: string[]): Promise<Map<string, string>> {
+  if (codes.length === 0) return new Map();
+  const rows = await db.selectFrom('department').select(['code', 'name']).where('code', 'in', codes).execute();
+  return new Map(rows.map((r) => [r.code, r.name]));
 }
 
 export async function getDepartmentMandates(db: Executor, codes: string[]) {

@@ -1,20 +1,30 @@
 import type { PlatformContext } from '../../platform/context.js';
 import type { RequestMeta } from '../../platform/auth/auth.service.js';
-import { appendAudit } from '../../platform/audit/audit.js';
+import { appendAudit, type AuditEntry } from '../../platform/audit/audit.js';
 import { parseIdNumber, normaliseIdNumber, type Gender } from '../../platform/cn/id-number.js';
 import { normaliseMobile } from '../../platform/cn/phone.js';
 import { maskIdNumber } from '../../platform/crypto/mask.js';
-import { parseJson } from '../../platform/db/dialect.js';
-import { badRequest, forbidden, notFound } from '../../platform/errors.js';
+import { AppError, badRequest, forbidden, notFound } from '../../platform/errors.js';
+import { addMessages } from '../../platform/i18n/i18n.js';
 import { newId } from '../../platform/ids.js';
 import type { Actor } from '../../platform/policy/actor.js';
-import { canAt, scopePaths } from '../../platform/policy/actor.js';
+import { KIND_ORDER } from '../../platform/org/org.repository.js';
+import { recordPersonAccess } from './access-log.js';
 import * as repo from './registry.repository.js';
-import { canSee, canUnmask, fieldAccess, mandateDepartments, type FieldAccess, type Mandate } from './registry.policy.js';
-import type { PersonDetail, PersonListItem } from './registry.schema.js';
-import type { IdType, PersonStatus, PersonTable, ResidenceType } from './registry.table.js';
+import { canSee, canUnmask, type PersonField } from './registry.policy.js';
+import type { PeopleFilters, PeopleQuery, PersonDetail, PersonListItem } from './registry.schema.js';
+import type { IdType, PersonAccessTable, PersonStatus, PersonTable, ResidenceType } from './registry.table.js';
+import { addressPattern, addressTextsOf, looksLikeAddress, pinyinQuery } from './search.index.js';
+import { accessTo, departmentScopeOf, filterableFields, filterableTags, isEmpty, narrowTo, needsPurpose, reaches, scopePathsOf, type PersonAccess, type ReadScope } from './scope.js';
+import { chinaToday } from './tags.filter.js';
 
-export const READ = 'registry.person.read';
+export { READ } from './scope.js';
+
+addMessages({
+  'error.FILTER_OUTSIDE_MANDATE': { 'zh-CN': '该查询条件超出本部门的授权范围', en: 'This search or filter uses data outside your department’s mandate' },
+  'error.TAIL_NEEDS_GRID': { 'zh-CN': '按证件号或手机号后四位查找时，请先选定一个网格', en: 'Choose a grid first to search by the last four digits' },
+  'error.AGE_RANGE_INVALID': { 'zh-CN': '最小年龄不能大于最大年龄', en: 'The minimum age is above the maximum age' },
+});
 
 /** Blind-index kinds: the same number typed as an ID and as a phone must not collide. */
 export const BLIND_ID_NUMBER = 'person.id_number';
@@ -112,76 +122,67 @@ export function maskedPhone(row: Pick<PersonTable, 'phone_prefix' | 'phone_tail'
 /** Full years of age on today's date in China (UTC+8, no daylight saving). */
 export function ageOn(birthDate: string | null, now: Date): number | null {
   if (!birthDate) return null;
-  const today = new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const today = chinaToday(now);
   const years = Number(today.slice(0, 4)) - Number(birthDate.slice(0, 4));
   return today.slice(5) < birthDate.slice(5) ? years - 1 : years;
 }
 
-/** Address text of each org path: the names of its building, unit and dwelling, fetched for a whole page in one query. */
-async function addressesOf(ctx: PlatformContext, paths: string[]): Promise<Map<string, string | null>> {
-  const ids = new Set<string>();
-  for (const p of paths) for (const id of p.split('/')) if (id) ids.add(id);
-  const nodes = new Map((await repo.getNodeNames(ctx.db.kysely, [...ids])).map((n) => [n.id, n]));
-  const out = new Map<string, string | null>();
-  for (const p of paths) {
-    const parts = p
-      .split('/')
-      .map((id) => nodes.get(id))
-      .filter((n) => n && (n.kind === 'building' || n.kind === 'unit' || n.kind === 'dwelling'))
-      .map((n) => n!.name);
-    out.set(p, parts.length ? parts.join('') : null);
-  }
-  return out;
+/** Birth-date bounds of an age range on `today`: age ≥ min ⇔ born by today − min years; age ≤ max ⇔ born after today − (max + 1) years. */
+export function birthBounds(today: string, minAge?: number, maxAge?: number): { bornBy?: string; bornAfter?: string } {
+  const year = Number(today.slice(0, 4));
+  const monthDay = today.slice(4);
+  const at = (y: number) => `${String(y).padStart(4, '0')}${monthDay}`;
+  return {
+    ...(minAge !== undefined ? { bornBy: at(year - minAge) } : {}),
+    ...(maxAge !== undefined ? { bornAfter: at(year - maxAge - 1) } : {}),
+  };
 }
 
-async function mandatesOf(ctx: PlatformContext, actor: Actor): Promise<Map<string, Mandate>> {
-  const rows = await repo.getDepartmentMandates(ctx.db.kysely, mandateDepartments(actor));
-  return new Map(rows.map((r) => [r.code, parseJson<Mandate>(r.mandate, { tags: [], fields: [] })]));
-}
-
-function present(
+/**
+ * A person as the reader may see them: mandate fields only for a department (left out, not
+ * nulled), numbers masked unless `unmasked` carries them.
+ */
+export function presentPerson(
   ctx: PlatformContext,
   row: PersonTable,
-  access: FieldAccess,
+  access: PersonAccess,
   address: string | null,
   unmasked?: { idNumber: string | null; phone: string | null },
 ): PersonListItem {
+  const fields = access.fields;
   const item: PersonListItem = { id: row.id };
-  if (canSee(access, 'name')) item.name = row.name;
-  if (canSee(access, 'gender')) item.gender = row.gender;
-  if (canSee(access, 'birthDate')) {
+  if (canSee(fields, 'name')) item.name = row.name;
+  if (canSee(fields, 'gender')) item.gender = row.gender;
+  if (canSee(fields, 'birthDate')) {
     item.birthDate = row.birth_date;
     item.age = ageOn(row.birth_date, ctx.now());
   }
-  if (canSee(access, 'idNumber')) {
+  if (canSee(fields, 'idNumber')) {
     item.idType = row.id_type;
     item.idNumber = unmasked ? unmasked.idNumber : maskedIdNumber(row);
   }
-  if (canSee(access, 'phone')) item.phone = unmasked ? unmasked.phone : maskedPhone(row);
-  if (canSee(access, 'address')) {
+  if (canSee(fields, 'phone')) item.phone = unmasked ? unmasked.phone : maskedPhone(row);
+  if (canSee(fields, 'address')) {
     item.address = address;
     item.dwellingId = row.dwelling_id;
   }
-  if (access.all) {
+  if (fields.all) {
     item.residenceType = row.residence_type;
     item.status = row.status;
     item.householdId = row.household_id;
   }
+  if (canSee(fields, 'tags')) item.tags = access.tags;
   return item;
 }
 
-/** Turns `q` into the cheapest exact filter it can be: a full number goes through the blind index. */
-function searchFilter(ctx: PlatformContext, q: string | undefined): Omit<repo.PersonFilter, 'paths'> {
-  if (!q) return {};
-  const idNumber = normaliseIdNumber(q, ctx.now());
-  if (idNumber) return { idNumberIdx: ctx.pii.blindIndex(BLIND_ID_NUMBER, idNumber) };
-  const phone = normaliseMobile(q);
-  if (phone) return { phoneIdx: ctx.pii.blindIndex(BLIND_PHONE, phone) };
-  if (/^\d{3}[\dXx]$/.test(q)) return { tail: q.toUpperCase() };
-  return { nameContains: q };
-}
-
-async function denied(ctx: PlatformContext, actor: Actor, action: string, meta: RequestMeta, extra: { targetId?: string; orgNodeId?: string | null; purpose?: string; details?: Record<string, unknown> } = {}) {
+/** Records a refused read (outcome denied) and returns the 403 to throw. */
+export async function denied(
+  ctx: PlatformContext,
+  actor: Actor,
+  action: string,
+  meta: RequestMeta,
+  extra: { targetId?: string; orgNodeId?: string | null; purpose?: string; details?: Record<string, unknown>; code?: string } = {},
+): Promise<AppError> {
   await appendAudit(ctx.db, {
     actorId: actor.userId,
     actorName: actor.username,
@@ -195,111 +196,294 @@ async function denied(ctx: PlatformContext, actor: Actor, action: string, meta: 
     ip: meta.ip,
     requestId: meta.requestId,
   });
-  return forbidden();
+  return forbidden(extra.code);
 }
 
-export interface ListPeopleQuery {
-  orgNodeId?: string;
-  q?: string;
-  page: number;
-  pageSize: number;
+/**
+ * One audit row and, beside it in the same transaction, one access-log row per person read
+ * (what the resident sees under PIPL's right to know). People read as staff are logged only
+ * when `logStaff` (detail views, look-ups, exports); department reads always are.
+ */
+export async function recordRead(
+  ctx: PlatformContext,
+  actor: Actor,
+  meta: RequestMeta,
+  entry: Omit<AuditEntry, 'actorId' | 'actorName' | 'ip' | 'requestId'>,
+  access: { kind: PersonAccessTable['kind']; purpose?: string | null; people: { id: string; departmentCodes: string[] }[]; logStaff: boolean },
+): Promise<void> {
+  const at = ctx.now().toISOString();
+  const byDepartment = new Map<string | null, string[]>();
+  for (const p of access.people) {
+    const code = p.departmentCodes[0] ?? null;
+    if (code === null && !access.logStaff) continue;
+    const ids = byDepartment.get(code);
+    if (ids) ids.push(p.id);
+    else byDepartment.set(code, [p.id]);
+  }
+  await ctx.db.kysely.transaction().execute(async (trx) => {
+    await appendAudit(ctx.db, { ...entry, actorId: actor.userId, actorName: actor.username, ip: meta.ip, requestId: meta.requestId }, trx);
+    for (const [departmentCode, ids] of byDepartment) {
+      await recordPersonAccess(trx, actor, ids, { kind: access.kind, purpose: access.purpose ?? null, departmentCode, at });
+    }
+  });
 }
 
-/** People of the actor's subtree (or of `orgNodeId` inside it), masked; one audit row per read. */
-export async function listPeople(ctx: PlatformContext, actor: Actor, query: ListPeopleQuery, meta: RequestMeta) {
-  let paths = scopePaths(actor, READ);
-  const orgNodeId = query.orgNodeId ?? null;
+/** The actor's scope, narrowed to `orgNodeId` when given (403, audited, when it lies outside). */
+export async function listScope(ctx: PlatformContext, actor: Actor, orgNodeId: string | undefined, action: string, meta: RequestMeta): Promise<ReadScope> {
+  let scope = await departmentScopeOf(ctx, actor);
+  if (isEmpty(scope)) throw await denied(ctx, actor, action, meta, { orgNodeId: orgNodeId ?? null });
   if (orgNodeId) {
     const node = await repo.getOrgNode(ctx.db.kysely, orgNodeId);
     if (!node) throw notFound();
-    if (!canAt(actor, READ, node.path)) throw await denied(ctx, actor, 'registry.person.list', meta, { orgNodeId, details: { orgNodeId } });
-    paths = [node.path];
+    if (!reaches(scope, node.path)) throw await denied(ctx, actor, action, meta, { orgNodeId, details: { orgNodeId } });
+    scope = narrowTo(scope, node.path);
   }
-  if (paths.length === 0) throw forbidden();
-  const filter: repo.PersonFilter = { paths, ...searchFilter(ctx, query.q) };
-  const rows = await repo.listPeople(ctx.db.kysely, filter, { limit: query.pageSize, offset: (query.page - 1) * query.pageSize });
-  const total = await repo.countPeople(ctx.db.kysely, filter);
-  const mandates = await mandatesOf(ctx, actor);
-  const addresses = await addressesOf(ctx, [...new Set(rows.map((r) => r.org_path))]);
-  const items = rows.map((r) => present(ctx, r, fieldAccess(actor, r.org_path, mandates)!, addresses.get(r.org_path) ?? null));
-  await appendAudit(ctx.db, {
-    actorId: actor.userId,
-    actorName: actor.username,
-    action: 'registry.person.list',
-    orgNodeId,
-    ip: meta.ip,
-    requestId: meta.requestId,
-    details: { orgNodeId, count: items.length },
+  return scope;
+}
+
+export function requirePurpose(scope: ReadScope, purpose: string | undefined): void {
+  if (needsPurpose(scope) && !purpose) throw badRequest('PURPOSE_REQUIRED');
+}
+
+/** What the search box held, as the cheapest exact filter it can be. */
+export type SearchKind = 'idNumber' | 'phone' | 'tail' | 'name' | 'pinyin' | 'address';
+
+const SEARCH_FIELD: Record<Exclude<SearchKind, 'tail'>, PersonField> = { idNumber: 'idNumber', phone: 'phone', name: 'name', pinyin: 'name', address: 'address' };
+
+/** Turns `q` into a filter: full numbers through the blind index, names and pinyin through person_search. */
+export function classifySearch(ctx: PlatformContext, q: string): { kind: SearchKind; filter: Partial<repo.PersonFilter> } | null {
+  const idNumber = normaliseIdNumber(q, ctx.now());
+  if (idNumber) return { kind: 'idNumber', filter: { idNumberIdx: ctx.pii.blindIndex(BLIND_ID_NUMBER, idNumber) } };
+  const phone = normaliseMobile(q);
+  if (phone) return { kind: 'phone', filter: { phoneIdx: ctx.pii.blindIndex(BLIND_PHONE, phone) } };
+  const compact = q.normalize('NFKC').replace(/\s+/g, '');
+  if (/^\d{3}[\dXx]$/.test(compact)) return { kind: 'tail', filter: { tail: compact.toUpperCase() } };
+  const py = pinyinQuery(compact);
+  if (py) return { kind: 'pinyin', filter: { pinyinPrefix: py } };
+  if (looksLikeAddress(compact)) {
+    const pattern = addressPattern(compact);
+    return pattern ? { kind: 'address', filter: { addressLike: pattern } } : null;
+  }
+  const name = compact.replace(/[^\p{L}·]/gu, '');
+  if (!name) return null;
+  // One character is a surname (prefix, on the index); more may be any part of the name
+  // (within a community; see peopleFilter).
+  return { kind: 'name', filter: [...name].length === 1 ? { namePrefix: name } : { nameContains: name } };
+}
+
+/** Whether every node the scope reaches is a `kind` or lies inside one (how wide a scan a search may make). */
+async function allWithin(ctx: PlatformContext, scope: ReadScope, kind: 'community' | 'grid'): Promise<boolean> {
+  const ids = scopePathsOf(scope).map((p) => p.split('/').filter(Boolean).pop()!);
+  const nodes = await repo.getNodeNames(ctx.db.kysely, ids);
+  const at = KIND_ORDER.indexOf(kind);
+  return nodes.length === ids.length && nodes.every((n) => KIND_ORDER.indexOf(n.kind as (typeof KIND_ORDER)[number]) >= at);
+}
+
+/**
+ * The repository filter for a list or export. Searching, filtering or sorting on a field the
+ * reader may not see would reveal it, so with a department in the scope only the fields (and
+ * tags) of its mandate may be used (403 FILTER_OUTSIDE_MANDATE, audited).
+ */
+export async function peopleFilter(
+  ctx: PlatformContext,
+  actor: Actor,
+  scope: ReadScope,
+  query: PeopleFilters,
+  meta: RequestMeta,
+  action: string,
+): Promise<{ filter: repo.PersonFilter; sort: repo.PersonSort; search: SearchKind | null }> {
+  const today = chinaToday(ctx.now());
+  const allowed = filterableFields(scope);
+  const outside = async (what: string) => denied(ctx, actor, action, meta, { orgNodeId: query.orgNodeId ?? null, purpose: query.purpose, details: { outsideMandate: what }, code: 'FILTER_OUTSIDE_MANDATE' });
+  const filter: repo.PersonFilter = {
+    paths: scope.staffPaths,
+    departments: scope.departments.map((d) => ({ path: d.path, tags: d.tags })),
+    today,
+    status: query.status === 'all' ? null : query.status,
+  };
+  let search: SearchKind | null = null;
+  if (query.q) {
+    const found = classifySearch(ctx, query.q);
+    if (!found) Object.assign(filter, { paths: [], departments: [] });
+    else {
+      search = found.kind;
+      if (found.kind === 'tail') {
+        const tailOf = (['idNumber', 'phone'] as const).filter((f) => canSee(allowed, f));
+        if (tailOf.length === 0) throw await outside('tail');
+        if (!(await allWithin(ctx, scope, 'grid'))) throw badRequest('TAIL_NEEDS_GRID');
+        found.filter.tailOf = [...tailOf];
+      } else if (!canSee(allowed, SEARCH_FIELD[found.kind])) throw await outside(found.kind);
+      // Any part of a name means scanning every name in scope: fine for a community, too slow
+      // for a street or a city, where names match from their start on the index instead.
+      if (found.filter.nameContains && !(await allWithin(ctx, scope, 'community'))) found.filter = { namePrefix: found.filter.nameContains };
+      Object.assign(filter, found.filter);
+    }
+  }
+  if (query.tag?.length) {
+    const tags = filterableTags(scope);
+    const foreign = tags === 'all' ? [] : query.tag.filter((t) => !tags.has(t));
+    if (foreign.length || !canSee(allowed, 'tags')) throw await outside('tag');
+    filter.tags = query.tag;
+  }
+  if (query.gender) {
+    if (!canSee(allowed, 'gender')) throw await outside('gender');
+    filter.gender = query.gender;
+  }
+  if (query.minAge !== undefined || query.maxAge !== undefined) {
+    if (!canSee(allowed, 'birthDate')) throw await outside('age');
+    if (query.minAge !== undefined && query.maxAge !== undefined && query.minAge > query.maxAge) throw badRequest('AGE_RANGE_INVALID');
+    Object.assign(filter, birthBounds(today, query.minAge, query.maxAge));
+  }
+  // Residence type and record status are not mandate fields: staff only.
+  if (query.residenceType) {
+    if (!allowed.all) throw await outside('residenceType');
+    filter.residenceType = query.residenceType;
+  }
+  if (query.status !== 'active' && !allowed.all) throw await outside('status');
+  let sort: repo.PersonSort = query.sort;
+  if (sort === 'age' && !canSee(allowed, 'birthDate')) throw await outside('sort');
+  if (sort === 'name' && !canSee(allowed, 'name')) throw await outside('sort');
+  // Dwelling order would group people by address: without the address field, pinyin order instead.
+  if (sort === 'address' && !canSee(allowed, 'address')) sort = 'name';
+  return { filter, sort, search };
+}
+
+/** People of the actor's scope (or of `orgNodeId` inside it) matching the query, masked; one audit row per read. */
+export async function listPeople(ctx: PlatformContext, actor: Actor, query: PeopleQuery, meta: RequestMeta) {
+  const action = 'registry.person.list';
+  const scope = await listScope(ctx, actor, query.orgNodeId, action, meta);
+  requirePurpose(scope, query.purpose);
+  const { filter, sort, search } = await peopleFilter(ctx, actor, scope, query, meta, action);
+  const db = ctx.db.kysely;
+  const offset = (query.page - 1) * query.pageSize;
+  const rows = await repo.listPeople(db, filter, { limit: query.pageSize, offset }, sort, query.order === 'desc');
+  // A short page that is not past the end already tells the total: searches rarely fill one.
+  const total = rows.length < query.pageSize && (rows.length > 0 || offset === 0) ? offset + rows.length : await repo.countPeople(db, filter);
+  const tags = await repo.activeTagsOf(db, rows.map((r) => r.id), filter.today!);
+  const addresses = await addressTextsOf(db, [...new Set(rows.map((r) => r.org_path))]);
+  const shown = rows.flatMap((r) => {
+    const access = accessTo(scope, r.org_path, tags.get(r.id) ?? []);
+    return access ? [{ row: r, access }] : [];
   });
+  const items = shown.map(({ row, access }) => presentPerson(ctx, row, access, addresses.get(row.org_path) ?? null));
+  const departments = [...new Set(shown.flatMap((s) => s.access.departmentCodes))];
+  await recordRead(
+    ctx,
+    actor,
+    meta,
+    {
+      action,
+      orgNodeId: query.orgNodeId ?? null,
+      purpose: query.purpose ?? null,
+      details: { orgNodeId: query.orgNodeId ?? null, count: items.length, search: search ?? undefined, departments: departments.length ? departments : undefined },
+    },
+    { kind: 'list', purpose: query.purpose, people: shown.map((s) => ({ id: s.row.id, departmentCodes: s.access.departmentCodes })), logStaff: false },
+  );
   return { items, total, page: query.page, pageSize: query.pageSize };
 }
 
 /**
- * One person. Masked by default; with a purpose and `pii.unmask` on the person's node the
- * full numbers are returned and the purpose is written to the audit log (PIPL: every read of
- * sensitive data has a reason on record).
+ * One person. Masked unless `unmask` is asked with a purpose and `pii.unmask` on the person's
+ * node; a department officer must always state a purpose, and sees only mandate fields of
+ * people holding a mandate tag. Every view is audited and written to the person's access log.
  */
-export async function getPerson(ctx: PlatformContext, actor: Actor, id: string, purpose: string | undefined, meta: RequestMeta): Promise<PersonDetail> {
-  const row = await repo.getPerson(ctx.db.kysely, id);
+export async function getPerson(ctx: PlatformContext, actor: Actor, id: string, opts: { purpose?: string; unmask?: boolean }, meta: RequestMeta): Promise<PersonDetail> {
+  const db = ctx.db.kysely;
+  const row = await repo.getPerson(db, id);
   if (!row) throw notFound();
-  const mandates = await mandatesOf(ctx, actor);
-  const access = fieldAccess(actor, row.org_path, mandates);
-  if (!access) throw await denied(ctx, actor, 'registry.person.read', meta, { targetId: id });
+  const scope = await departmentScopeOf(ctx, actor);
+  const tags = await repo.activeTagsOf(db, [row.id], chinaToday(ctx.now()));
+  const access = accessTo(scope, row.org_path, tags.get(row.id) ?? []);
+  if (!access) throw await denied(ctx, actor, 'registry.person.read', meta, { targetId: id, purpose: opts.purpose });
+  const forDepartment = access.departmentCodes.length > 0;
+  if ((forDepartment || opts.unmask) && !opts.purpose) throw badRequest('PURPOSE_REQUIRED');
   const mayUnmask = canUnmask(actor, row.org_path);
   let unmasked: { idNumber: string | null; phone: string | null } | undefined;
-  if (purpose !== undefined) {
-    if (!mayUnmask) throw await denied(ctx, actor, 'registry.person.unmask', meta, { targetId: id, orgNodeId: row.dwelling_id, purpose });
+  if (opts.unmask) {
+    if (!mayUnmask) throw await denied(ctx, actor, 'registry.person.unmask', meta, { targetId: id, orgNodeId: row.dwelling_id, purpose: opts.purpose });
     unmasked = {
-      idNumber: row.id_number_enc ? ctx.pii.decrypt(row.id_number_enc) : null,
-      phone: row.phone_enc ? ctx.pii.decrypt(row.phone_enc) : null,
+      idNumber: row.id_number_enc && canSee(access.fields, 'idNumber') ? ctx.pii.decrypt(row.id_number_enc) : null,
+      phone: row.phone_enc && canSee(access.fields, 'phone') ? ctx.pii.decrypt(row.phone_enc) : null,
     };
   }
-  const [household, dwelling, addresses] = [
-    row.household_id ? await repo.getHousehold(ctx.db.kysely, row.household_id) : undefined,
-    row.dwelling_id ? await repo.getDwellingInfo(ctx.db.kysely, row.dwelling_id) : undefined,
-    await addressesOf(ctx, [row.org_path]),
-  ];
-  const item = present(ctx, row, access, addresses.get(row.org_path) ?? null, unmasked);
+  const household = access.fields.all && row.household_id ? await repo.getHousehold(db, row.household_id) : undefined;
+  const dwelling = access.fields.all && row.dwelling_id ? await repo.getDwellingInfo(db, row.dwelling_id) : undefined;
+  const addresses = await addressTextsOf(db, [row.org_path]);
+  const item = presentPerson(ctx, row, access, addresses.get(row.org_path) ?? null, unmasked);
   const detail: PersonDetail = { ...item, unmasked: !!unmasked, abilities: { unmask: mayUnmask } };
-  if (access.all) {
+  if (access.fields.all) {
     detail.ethnicity = row.ethnicity;
     detail.household = household ? { id: household.id, number: household.number, isHead: household.head_person_id === row.id } : null;
     detail.dwelling = dwelling ? { use: dwelling.use, areaM2: dwelling.area_m2 } : null;
   }
-  const shown = unmasked ? (['idNumber', 'phone'] as const).filter((f) => canSee(access, f)) : [];
-  await appendAudit(ctx.db, {
-    actorId: actor.userId,
-    actorName: actor.username,
-    action: unmasked ? 'registry.person.unmask' : 'registry.person.read',
-    targetType: 'person',
-    targetId: row.id,
-    orgNodeId: row.dwelling_id,
-    purpose: unmasked ? purpose : null,
-    ip: meta.ip,
-    requestId: meta.requestId,
-    details: unmasked ? { fields: shown } : null,
-  });
+  const shown = unmasked ? (['idNumber', 'phone'] as const).filter((f) => canSee(access.fields, f)) : [];
+  await recordRead(
+    ctx,
+    actor,
+    meta,
+    {
+      action: unmasked ? 'registry.person.unmask' : 'registry.person.read',
+      targetType: 'person',
+      targetId: row.id,
+      orgNodeId: row.dwelling_id,
+      purpose: opts.purpose ?? null,
+      details: unmasked || forDepartment ? { fields: unmasked ? shown : undefined, departments: forDepartment ? access.departmentCodes : undefined } : null,
+    },
+    { kind: unmasked ? 'unmask' : 'view', purpose: opts.purpose, people: [{ id: row.id, departmentCodes: access.departmentCodes }], logStaff: true },
+  );
   return detail;
 }
 
 /**
  * Exact look-up by ID number through the blind index: the number is never decrypted to
- * search, and only its masked form reaches the audit log. People outside the actor's
- * subtree are not reported, not even as "exists elsewhere".
+ * search, and only its masked form reaches the audit log. People outside the actor's scope
+ * (another subtree, or without a mandate tag) are not reported, not even as "exists elsewhere".
  */
-export async function lookupByIdNumber(ctx: PlatformContext, actor: Actor, idNumber: string, meta: RequestMeta) {
-  const rows = await repo.findPeopleByIdNumberIdx(ctx.db.kysely, ctx.pii.blindIndex(BLIND_ID_NUMBER, idNumber));
-  const mandates = await mandatesOf(ctx, actor);
-  const visible = rows.map((r) => ({ r, access: fieldAccess(actor, r.org_path, mandates) })).filter((v) => v.access);
-  const addresses = await addressesOf(ctx, visible.map((v) => v.r.org_path));
-  const items = visible.map((v) => present(ctx, v.r, v.access!, addresses.get(v.r.org_path) ?? null));
-  await appendAudit(ctx.db, {
-    actorId: actor.userId,
-    actorName: actor.username,
-    action: 'registry.person.lookup',
-    ip: meta.ip,
-    requestId: meta.requestId,
-    details: { idNumber: maskIdNumber(idNumber), count: items.length },
+export async function lookupByIdNumber(ctx: PlatformContext, actor: Actor, idNumber: string, purpose: string | undefined, meta: RequestMeta) {
+  const db = ctx.db.kysely;
+  const scope = await departmentScopeOf(ctx, actor);
+  if (isEmpty(scope)) throw await denied(ctx, actor, 'registry.person.lookup', meta);
+  requirePurpose(scope, purpose);
+  const rows = await repo.findPeopleByIdNumberIdx(db, ctx.pii.blindIndex(BLIND_ID_NUMBER, idNumber));
+  const tags = await repo.activeTagsOf(db, rows.map((r) => r.id), chinaToday(ctx.now()));
+  const visible = rows.flatMap((r) => {
+    const access = accessTo(scope, r.org_path, tags.get(r.id) ?? []);
+    return access && canSeeIdNumberMatch(access) ? [{ row: r, access }] : [];
   });
+  const addresses = await addressTextsOf(db, visible.map((v) => v.row.org_path));
+  const items = visible.map((v) => presentPerson(ctx, v.row, v.access, addresses.get(v.row.org_path) ?? null));
+  const departments = [...new Set(visible.flatMap((v) => v.access.departmentCodes))];
+  await recordRead(
+    ctx,
+    actor,
+    meta,
+    { action: 'registry.person.lookup', purpose: purpose ?? null, details: { idNumber: maskIdNumber(idNumber), count: items.length, departments: departments.length ? departments : undefined } },
+    { kind: 'lookup', purpose, people: visible.map((v) => ({ id: v.row.id, departmentCodes: v.access.departmentCodes })), logStaff: true },
+  );
   return { items };
 }
+
+/** Finding someone by ID number tells their number: only for readers who may see it. */
+function canSeeIdNumberMatch(access: PersonAccess): boolean {
+  return canSee(access.fields, 'idNumber');
+}
+
+/** The caller's registry scope, for the console: which departments it reads for, and what they cover. */
+export async function describeScope(ctx: PlatformContext, actor: Actor) {
+  const scope = await departmentScopeOf(ctx, actor);
+  const names = await repo.getDepartmentNames(ctx.db.kysely, scope.departments.map((d) => d.departmentCode));
+  const allowed = filterableFields(scope);
+  return {
+    staff: scope.staffPaths.length > 0,
+    purposeRequired: needsPurpose(scope),
+    departments: scope.departments.map((d) => ({
+      code: d.departmentCode,
+      name: names.get(d.departmentCode) ?? d.departmentCode,
+      orgNodeId: d.path.split('/').filter(Boolean).pop()!,
+      tags: [...d.tags],
+      fields: [...d.fields],
+    })),
+    filterableFields: allowed.all ? null : [...allowed.fields],
+  };
+}
+

@@ -48,7 +48,7 @@ export interface PersonTable {
   /** 户籍地 (address text). */
   hukou_address: string | null;
   household_residence_status: HouseholdResidenceStatus | null;
-  /** 与户主关系, GB/T 4761 code ('02' 配偶 …). */
+  /** 与户主关系, GB/T 4761-2008 code ('02' 户主, '10' 配偶, '20' 子 …; see src/platform/cn/codes.ts). */
   relation_to_head: string | null;
   occupation: string | null;
   /** How the record ended: moved_out | deceased | transferred; with date and reason. Never deleted. */

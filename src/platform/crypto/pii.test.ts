@@ -48,6 +48,6 @@ describe('masking', () => {
     expect(maskName('王芳')).toBe('王*');
   });
   it('masks numbers inside free text', () => {
-    expect(maskSensitiveText('/api/v1/registry/people/lookup/330481199001011234?x=13812345678')).toBe('/api/v1/registry/people/lookup/330481********1234?x=138****5678');
+    expect(maskSensitiveText('/api/v1/people/lookup/330481199001011234?x=13812345678')).toBe('/api/v1/people/lookup/330481********1234?x=138****5678');
   });
 });

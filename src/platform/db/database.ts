@@ -43,8 +43,30 @@ export function openDatabase(url: string, opts: { schema?: string; poolSize?: nu
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   return { kysely, dialect: 'sqlite', location: file, destroy: () => kysely.destroy() };
+}
+
+/**
+ * Kysely prepares every query anew; preparing costs about as much as running a small query in
+ * SQLite, so statements are kept by their SQL text (queries are parameterised, so the set is
+ * small). A statement still iterating (a stream) is never handed out twice.
+ */
+function withStatementCache(database: SQLite.Database, max = 2000) {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(text: string) {
+      const cached = cache.get(text);
+      if (cached && !cached.busy) return cached;
+      const statement = database.prepare(text);
+      if (!cached) {
+        if (cache.size >= max) cache.delete(cache.keys().next().value!);
+        cache.set(text, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 /** Creates the schema (PostgreSQL) if it does not exist; used by tests and `linli migrate`. */

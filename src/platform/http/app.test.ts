@@ -81,7 +81,7 @@ describe(`HTTP platform (${DIALECT_LABEL})`, () => {
     const logged = await buildApp(platform.ctx, modules, { logStream: { write: (l) => lines.push(l) } });
     await logged.ready();
     await logged.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'xishan', password: 'Linli@2026' } });
-    await logged.inject({ method: 'GET', url: '/api/v1/registry/people/lookup?idNumber=330481199001011234&phone=13857391234', headers: { authorization: 'Bearer lt_secret_token_value' } });
+    await logged.inject({ method: 'GET', url: '/api/v1/people/lookup?idNumber=330481199001011234&phone=13857391234', headers: { authorization: 'Bearer lt_secret_token_value' } });
     await logged.close();
     const all = lines.join('\n');
     expect(lines.length).toBeGreaterThan(2);

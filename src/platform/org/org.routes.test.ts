@@ -69,7 +69,7 @@ describe(`organisation tree (${DIALECT_LABEL})`, () => {
     expect(forbidden.statusCode).toBe(403);
     const before = await countAudit(platform.ctx.db, 'org.node.create');
     const square = { type: 'Polygon', coordinates: [[[120.68, 30.51], [120.69, 30.51], [120.69, 30.52], [120.68, 30.52], [120.68, 30.51]]] };
-    const created = await app.inject({ method: 'POST', url: '/api/v1/org/nodes', headers: admin.headers, payload: { parentId: f.nodes.xishan.id, name: '西山社区第三网格', code: '11330481001003000003', geometry: square } });
+    const created = await app.inject({ method: 'POST', url: '/api/v1/org/nodes', headers: admin.headers, payload: { parentId: f.nodes.xishan.id, name: '西山社区第三网格', code: '11000033048100100303', geometry: square } });
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({ kind: 'grid', name: '西山社区第三网格', geometry: square });
     expect(await countAudit(platform.ctx.db, 'org.node.create')).toBe(before + 1);
@@ -77,6 +77,16 @@ describe(`organisation tree (${DIALECT_LABEL})`, () => {
     expect(geo.json().features.map((x: { properties: { name: string } }) => x.properties.name)).toEqual(['西山社区第三网格']);
     const renamed = await app.inject({ method: 'PATCH', url: `/api/v1/org/nodes/${created.json().id}`, headers: admin.headers, payload: { name: '西山社区三网格' } });
     expect(renamed.json().name).toBe('西山社区三网格');
+  });
+
+  it('refuses a grid code that breaks CJ/T 349 or names another community', async () => {
+    const bad = await app.inject({ method: 'POST', url: '/api/v1/org/nodes', headers: admin.headers, payload: { parentId: f.nodes.xishan.id, name: '错误网格', code: '12345' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe('GRID_CODE_INVALID');
+    // A valid code, but of 东山社区 (…004…), under 西山社区 (…003…).
+    const other = await app.inject({ method: 'POST', url: '/api/v1/org/nodes', headers: admin.headers, payload: { parentId: f.nodes.xishan.id, name: '错位网格', code: '11000033048100100405' } });
+    expect(other.statusCode).toBe(400);
+    expect(other.json().error.message).toMatch(/CJ\/T 349/);
   });
 
   it('rejects bad input with the offending field', async () => {

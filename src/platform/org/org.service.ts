@@ -7,6 +7,7 @@ import { canAt, scopePaths } from '../policy/actor.js';
 import type { OrgNodeKind } from '../platform.table.js';
 import * as repo from './org.repository.js';
 import type { RequestMeta } from '../auth/auth.service.js';
+import { assertGridCode } from '../cn/grid-code.js';
 
 export const CHILD_KIND: Record<OrgNodeKind, OrgNodeKind | null> = {
   city: 'district',
@@ -87,6 +88,8 @@ export async function createNode(
   const parent = await getNodeFor(ctx, actor, input.parentId, 'org.manage');
   const kind = CHILD_KIND[parent.kind];
   if (!kind) throw badRequest('BAD_REQUEST', {}, { reason: 'a dwelling has no children' });
+  // A grid's code must follow CJ/T 349 and carry its community's 12-digit code.
+  if (kind === 'grid' && input.code) assertGridCode(input.code, { communityCode: parent.code });
   const row = newNodeRow(parent, kind, input.name, {
     code: input.code,
     geometry: input.geometry ? JSON.stringify(input.geometry) : null,
@@ -108,6 +111,10 @@ export async function updateNodeFor(
   meta: RequestMeta,
 ) {
   const node = await getNodeFor(ctx, actor, id, 'org.manage');
+  if (node.kind === 'grid' && input.code) {
+    const parent = node.parent_id ? await repo.getNode(ctx.db.kysely, node.parent_id) : undefined;
+    assertGridCode(input.code, { communityCode: parent?.code });
+  }
   const patch = {
     ...(input.name !== undefined ? { name: input.name } : {}),
     ...(input.code !== undefined ? { code: input.code } : {}),

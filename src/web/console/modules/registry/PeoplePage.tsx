@@ -8,10 +8,10 @@ import { useApi } from '../../../shared/use-api.js';
 import { NotEnabled } from '../../components/NotEnabled.js';
 import { useBreadcrumbs } from '../../layout/breadcrumbs.js';
 
-const PATH = '/api/v1/registry/people';
+const PATH = '/api/v1/people';
 
 /**
- * A person as GET /api/v1/registry/people lists it (ZPersonListItem): numbers come masked, and
+ * A person as GET /api/v1/people lists it (ZPersonListItem): numbers come masked, and
  * fields outside a department's mandate are absent, so every field is optional here.
  */
 interface PersonRow {

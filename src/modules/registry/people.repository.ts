@@ -1,0 +1,159 @@
+import { sql, type SqlBool } from 'kysely';
+import type { Db, Executor } from '../../platform/db/database.js';
+import { prefixEnd } from '../../platform/db/dialect.js';
+import type { OrgNodeKind } from '../../platform/platform.table.js';
+import type { PersonChangeTable, PersonDwellingTable, PersonTable } from './registry.table.js';
+import './registry.table.js';
+import './tags.table.js';
+
+/** SQL of the people write path (the read path has its own in registry.repository.ts). */
+
+export interface NodeRef {
+  id: string;
+  path: string;
+  kind: OrgNodeKind;
+  name: string;
+  ended_at: string | null;
+}
+
+export function getNode(db: Executor, id: string): Promise<NodeRef | undefined> {
+  return db.selectFrom('org_node').select(['id', 'path', 'kind', 'name', 'ended_at']).where('id', '=', id).executeTakeFirst();
+}
+
+export function getNodes(db: Executor, ids: string[]): Promise<NodeRef[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.selectFrom('org_node').select(['id', 'path', 'kind', 'name', 'ended_at']).where('id', 'in', ids).execute();
+}
+
+/** The person row, locked for the rest of the transaction on PostgreSQL (SQLite has one writer anyway). */
+export function getPersonForUpdate(db: Db, executor: Executor, id: string): Promise<PersonTable | undefined> {
+  const q = executor.selectFrom('person').selectAll().where('id', '=', id);
+  return (db.dialect === 'postgres' ? q.forUpdate() : q).executeTakeFirst();
+}
+
+export function getPerson(db: Executor, id: string): Promise<PersonTable | undefined> {
+  return db.selectFrom('person').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Active people with this ID number (blind index), oldest first. */
+export function findActiveByIdNumberIdx(db: Executor, idx: string): Promise<PersonTable[]> {
+  return db.selectFrom('person').selectAll().where('id_number_idx', '=', idx).where('status', '=', 'active').orderBy('created_at').orderBy('id').execute();
+}
+
+/** Active people with any of these ID numbers, oldest first, locked on PostgreSQL. */
+export async function findActiveByIdNumberIdxs(db: Db, executor: Executor, idxs: string[]): Promise<PersonTable[]> {
+  const out: PersonTable[] = [];
+  for (let i = 0; i < idxs.length; i += 500) {
+    const q = executor.selectFrom('person').selectAll().where('id_number_idx', 'in', idxs.slice(i, i + 500)).where('status', '=', 'active').orderBy('created_at').orderBy('id');
+    out.push(...(await (db.dialect === 'postgres' ? q.forUpdate() : q).execute()));
+  }
+  return out;
+}
+
+export async function insertPerson(db: Executor, row: PersonTable): Promise<void> {
+  await db.insertInto('person').values(row).execute();
+}
+
+export async function updatePerson(db: Executor, id: string, patch: Partial<PersonTable>): Promise<void> {
+  await db.updateTable('person').set(patch).where('id', '=', id).execute();
+}
+
+export async function insertChanges(db: Executor, rows: PersonChangeTable[]): Promise<void> {
+  if (rows.length) await db.insertInto('person_change').values(rows).execute();
+}
+
+export function listChanges(db: Executor, personId: string, page: { limit: number; offset: number }) {
+  return db
+    .selectFrom('person_change')
+    .selectAll()
+    .where('person_id', '=', personId)
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+}
+
+export async function countChanges(db: Executor, personId: string): Promise<number> {
+  const r = await db.selectFrom('person_change').select(sql<number>`count(*)`.as('n')).where('person_id', '=', personId).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** A household with this 户号 under a community path. */
+export function findHouseholdByNumber(db: Executor, number: string, underPath: string) {
+  return db
+    .selectFrom('household')
+    .selectAll()
+    .where('number', '=', number)
+    .where('org_path', '>=', underPath)
+    .where('org_path', '<', prefixEnd(underPath))
+    .orderBy('created_at')
+    .executeTakeFirst();
+}
+
+export function getHousehold(db: Executor, id: string) {
+  return db.selectFrom('household').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function activeLinks(db: Executor, personId: string): Promise<PersonDwellingTable[]> {
+  return db.selectFrom('person_dwelling_link').selectAll().where('person_id', '=', personId).where('ended_at', 'is', null).execute();
+}
+
+export function listLinks(db: Executor, personId: string): Promise<PersonDwellingTable[]> {
+  return db.selectFrom('person_dwelling_link').selectAll().where('person_id', '=', personId).orderBy('created_at').orderBy('id').execute();
+}
+
+export async function endLinks(db: Executor, ids: string[], at: string, toDate: string | null): Promise<void> {
+  if (ids.length) await db.updateTable('person_dwelling_link').set({ ended_at: at, to_date: toDate }).where('id', 'in', ids).execute();
+}
+
+export async function insertLink(db: Executor, row: PersonDwellingTable): Promise<void> {
+  await db.insertInto('person_dwelling_link').values(row).execute();
+}
+
+/**
+ * Active people with no dwelling: anywhere under `subtrees`, or registered exactly at one of
+ * `exact` (the community above a grid worker's grid).
+ */
+function unplacedQuery(db: Executor, subtrees: string[], exact: string[]) {
+  return db
+    .selectFrom('person')
+    .where('status', '=', 'active')
+    .where('dwelling_id', 'is', null)
+    .where((eb) => {
+      const parts = [
+        ...subtrees.map((p) => eb.and([eb('org_path', '>=', p), eb('org_path', '<', prefixEnd(p))])),
+        ...(exact.length ? [eb('org_path', 'in', exact)] : []),
+      ];
+      return parts.length ? eb.or(parts) : sql<SqlBool>`1 = 0`;
+    });
+}
+
+export function listUnplaced(db: Executor, subtrees: string[], exact: string[], page: { limit: number; offset: number }) {
+  return unplacedQuery(db, subtrees, exact).selectAll().orderBy('org_path').orderBy('created_at').orderBy('id').limit(page.limit).offset(page.offset).execute();
+}
+
+export async function countUnplaced(db: Executor, subtrees: string[], exact: string[]): Promise<number> {
+  const r = await unplacedQuery(db, subtrees, exact).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** Tags that exist among these codes. */
+export async function existingTagCodes(db: Executor, codes: string[]): Promise<Set<string>> {
+  if (codes.length === 0) return new Set();
+  const rows = await db.selectFrom('tag_definition').select('code').where('code', 'in', codes).execute();
+  return new Set(rows.map((r) => r.code));
+}
+
+/** Tags the person holds today (not ended, inside the validity dates). */
+export async function activeTagsOf(db: Executor, personId: string, today: string): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('person_tag')
+    .select('tag')
+    .where('person_id', '=', personId)
+    .where('ended_at', 'is', null)
+    .where((w) => w.or([w('valid_from', 'is', null), w('valid_from', '<=', today)]))
+    .where((w) => w.or([w('valid_to', 'is', null), w('valid_to', '>=', today)]))
+    .execute();
+  return new Set(rows.map((r) => r.tag));
+}
