@@ -6,6 +6,7 @@ import { buildApp } from '../platform/http/app.js';
 import { modules } from '../modules/index.js';
 import { seedDemoIfEmpty } from '../demo/seed.js';
 import { Scheduler } from '../platform/scheduler/scheduler.js';
+import { assertNoDemoAccountsInProduction } from '../platform/auth/demo-accounts.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -13,6 +14,7 @@ async function main() {
   const config = loadConfig();
   assertProductionReady(config);
   const platform = await openPlatform(config, modules);
+  await assertNoDemoAccountsInProduction(platform.ctx);
   if (config.demo) await seedDemoIfEmpty(platform.ctx, modules, (msg) => console.log(msg));
   const app = await buildApp(platform.ctx, modules, { webDir: path.join(root, 'dist', 'web') });
   // Deadlines, reminders and outbox delivery run in the server process; safe with several processes on PostgreSQL.
