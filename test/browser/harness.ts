@@ -12,6 +12,7 @@ import { buildApp, type LinliApp } from '../../src/platform/http/app.js';
 import { modules } from '../../src/modules/index.js';
 import { newNodeRow } from '../../src/platform/org/org.service.js';
 import { insertNodes } from '../../src/platform/org/org.repository.js';
+import { Scheduler } from '../../src/platform/scheduler/scheduler.js';
 
 export const WEB_DIR = path.resolve('dist/web');
 export const BUILD_REPORT = path.resolve('dist/web-build-report.json');
@@ -50,7 +51,17 @@ export interface TestServer {
   fixture: Fixture;
   /** The extra building this setup adds to grid 1 (so the grids have 2 and 1 buildings). */
   building03Id: string;
+  /** The running app, for API calls from the test (`app.inject` with `loginAs`). */
+  app: LinliApp;
   close(): Promise<void>;
+}
+
+export interface ServerOptions {
+  /**
+   * Run background jobs (imports, derived tags …) while the server is up, polling this often,
+   * as the real server's scheduler does. Off by default: most browser tests need no jobs.
+   */
+  runJobsEveryMs?: number;
 }
 
 export function assertBuilt(): void {
@@ -59,7 +70,7 @@ export function assertBuilt(): void {
   }
 }
 
-export async function startServer(): Promise<TestServer> {
+export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
   assertBuilt();
   const platform = await createTestPlatform();
   const fixture = await seedFixture(platform.ctx);
@@ -77,12 +88,17 @@ export async function startServer(): Promise<TestServer> {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('server did not listen on a TCP port');
+  const scheduler = options.runJobsEveryMs ? Scheduler.forModules(platform.ctx, modules, { pollIntervalMs: options.runJobsEveryMs, workerId: 'browser-test' }) : null;
+  scheduler?.start();
   return {
     url: `http://127.0.0.1:${address.port}`,
     platform,
     fixture,
     building03Id: building03.id,
+    app,
     close: async () => {
+      // Jobs in hand finish before the database closes under them.
+      await scheduler?.stop();
       await app.close();
       await platform.close();
     },

@@ -166,6 +166,16 @@ describe(`registry people API (${DIALECT_LABEL})`, () => {
       expect(child).toMatchObject({ idNumber: null, phone: null, age: 10, tags: [] });
     });
 
+    it('gives staff the whole record in the detail view, so edit forms start from it', async () => {
+      await platform.ctx.db.kysely
+        .updateTable('person')
+        .set({ political_status: '群众', education: '大学本科', marital_status: '已婚', hukou_address: '浙江省海宁市硖石街道西山路18号', household_residence_status: '人户同在', relation_to_head: '10', occupation: '教师' })
+        .where('id', '=', reg.people.xu)
+        .execute();
+      const res = await get('xishan', `/api/v1/people/${reg.people.xu}`);
+      expect(res.json()).toMatchObject({ politicalStatus: '群众', education: '大学本科', maritalStatus: '已婚', hukouAddress: '浙江省海宁市硖石街道西山路18号', householdResidenceStatus: '人户同在', relationToHead: '10', occupation: '教师', end: null });
+    });
+
     it('masks the detail view unless unmasking is asked', async () => {
       const res = await get('xishan', `/api/v1/people/${reg.people.xu}`);
       expect(res.statusCode).toBe(200);

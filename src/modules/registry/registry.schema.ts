@@ -93,6 +93,14 @@ export const ZPeoplePage = z.object({
 
 export const ZPersonDetail = ZPersonListItem.extend({
   ethnicity: z.string().nullable().optional(),
+  politicalStatus: z.string().nullable().optional(),
+  education: z.string().nullable().optional(),
+  maritalStatus: z.string().nullable().optional(),
+  hukouAddress: z.string().nullable().optional(),
+  householdResidenceStatus: z.string().nullable().optional(),
+  relationToHead: z.string().nullable().optional(),
+  occupation: z.string().nullable().optional(),
+  end: z.object({ kind: z.string(), date: z.string().nullable(), reason: z.string().nullable() }).nullable().optional(),
   household: z.object({ id: z.string(), number: z.string(), isHead: z.boolean() }).nullable().optional(),
   dwelling: z.object({ use: z.string(), areaM2: z.number().nullable() }).nullable().optional(),
   /** True when idNumber and phone are shown in full (asked with a purpose, which was recorded). */

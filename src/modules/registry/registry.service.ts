@@ -412,7 +412,16 @@ export async function getPerson(ctx: PlatformContext, actor: Actor, id: string, 
   const item = presentPerson(ctx, row, access, addresses.get(row.org_path) ?? null, unmasked);
   const detail: PersonDetail = { ...item, unmasked: !!unmasked, abilities: { unmask: mayUnmask } };
   if (access.fields.all) {
+    // The whole record for staff, so edit forms start from what is stored.
     detail.ethnicity = row.ethnicity;
+    detail.politicalStatus = row.political_status;
+    detail.education = row.education;
+    detail.maritalStatus = row.marital_status;
+    detail.hukouAddress = row.hukou_address;
+    detail.householdResidenceStatus = row.household_residence_status;
+    detail.relationToHead = row.relation_to_head;
+    detail.occupation = row.occupation;
+    detail.end = row.end_kind ? { kind: row.end_kind, date: row.end_date, reason: row.end_reason } : null;
     detail.household = household ? { id: household.id, number: household.number, isHead: household.head_person_id === row.id } : null;
     detail.dwelling = dwelling ? { use: dwelling.use, areaM2: dwelling.area_m2 } : null;
   }

@@ -13,6 +13,7 @@ const ServicesPage = lazy(() => import('./pages/ServicesPage.js'));
 const CommunityPage = lazy(() => import('./pages/CommunityPage.js'));
 const MePage = lazy(() => import('./pages/MePage.js'));
 const LoginPage = lazy(() => import('./pages/LoginPage.js'));
+const MyRecordPage = lazy(() => import('./pages/MyRecordPage.js'));
 
 export const RESIDENT_BASE = '/m';
 
@@ -25,7 +26,8 @@ function TopBar() {
   useEffect(() => {
     window.scrollTo(0, 0);
   }, [location]);
-  const title = location === '/login' ? t('login.title') : tab && tab.path !== '/' ? t(tab.label) : t('resident.title');
+  const title =
+    location === '/login' ? t('login.title') : location === '/me/record' ? t('myRecord.title') : tab && tab.path !== '/' ? t(tab.label) : t('resident.title');
   return (
     <header className="r-topbar">
       <h1 style={{ font: 'inherit', margin: 0 }}>{title}</h1>
@@ -53,6 +55,7 @@ export function App() {
                 <Route path="/services" component={ServicesPage} />
                 <Route path="/community" component={CommunityPage} />
                 <Route path="/me" component={MePage} />
+                <Route path="/me/record" component={MyRecordPage} />
                 <Route path="/login" component={LoginPage} />
                 <Route>
                   <Redirect to="/" replace />

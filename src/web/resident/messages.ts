@@ -50,6 +50,10 @@ addMessages({
   'me.role': { 'zh-CN': '身份', en: 'Role' },
   'me.settings': { 'zh-CN': '设置', en: 'Settings' },
   'me.loggedOut': { 'zh-CN': '已退出登录', en: 'You have logged out' },
+  'me.myRecordHint': { 'zh-CN': '个人信息、本户成员、申请更正、查阅记录', en: 'Your data, household, corrections and who viewed it' },
+
+  // The title is needed by the top bar and 我的 before the page's own chunk loads.
+  'myRecord.title': { 'zh-CN': '我的档案', en: 'My record' },
 
   'login.title': { 'zh-CN': '居民登录', en: 'Resident login' },
   'login.usernamePlaceholder': { 'zh-CN': '请输入用户名', en: 'Your username' },

@@ -54,7 +54,27 @@ export function withQuery(path: string, query?: Query): string {
 interface RequestOptions {
   query?: Query;
   body?: unknown;
+  /** A multipart body (file uploads); the browser writes its content type and boundary. */
+  form?: FormData;
   signal?: AbortSignal;
+}
+
+async function parseJson(res: Response): Promise<unknown> {
+  const text = await res.text();
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/** The server's `{error: {code, message, details}}` as an ApiError (and a lost session reported). */
+function toApiError(res: Response, data: unknown): ApiError {
+  const err = (data as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
+  const code = err?.code ?? `HTTP_${res.status}`;
+  if (res.status === 401 && (code === 'UNAUTHENTICATED' || code === 'SESSION_EXPIRED')) onSessionLost?.();
+  return new ApiError(res.status, code, err?.message ?? t('error.UNKNOWN', { status: res.status }), err?.details);
 }
 
 async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
@@ -66,7 +86,7 @@ async function request<T>(method: string, path: string, options: RequestOptions 
     res = await fetch(withQuery(path, options.query), {
       method,
       headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.form ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
       credentials: 'same-origin',
       signal: options.signal,
     });
@@ -74,22 +94,68 @@ async function request<T>(method: string, path: string, options: RequestOptions 
     if ((e as Error).name === 'AbortError') throw e;
     throw new ApiError(0, 'NETWORK', t('error.NETWORK'));
   }
-  const text = await res.text();
-  let data: unknown = null;
-  if (text) {
+  const data = await parseJson(res);
+  if (!res.ok) throw toApiError(res, data);
+  return data as T;
+}
+
+/** `filename*=UTF-8''…` (RFC 6266) or a plain `filename="…"` from a Content-Disposition header. */
+export function fileNameOf(disposition: string | null): string | null {
+  if (!disposition) return null;
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
+  if (star) {
     try {
-      data = JSON.parse(text);
+      return decodeURIComponent(star[1]!.trim());
     } catch {
-      data = null;
+      // fall back to the plain name
     }
   }
-  if (!res.ok) {
-    const err = (data as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
-    const code = err?.code ?? `HTTP_${res.status}`;
-    if (res.status === 401 && (code === 'UNAUTHENTICATED' || code === 'SESSION_EXPIRED')) onSessionLost?.();
-    throw new ApiError(res.status, code, err?.message ?? t('error.UNKNOWN', { status: res.status }), err?.details);
+  const plain = /filename="?([^";]+)"?/i.exec(disposition);
+  return plain ? plain[1]!.trim() : null;
+}
+
+/**
+ * Downloads a file (an xlsx export) and hands it to the browser to save. Fetched rather than
+ * linked so that a refusal (403, a missing purpose) shows as the server's message on the page
+ * instead of a JSON page in a new tab. Returns the file name.
+ */
+async function download(path: string, query?: Query, fallbackName = 'download'): Promise<string> {
+  let res: Response;
+  try {
+    res = await fetch(withQuery(path, query), { headers: { 'accept-language': getLocale() }, credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, 'NETWORK', t('error.NETWORK'));
   }
-  return data as T;
+  if (!res.ok) throw toApiError(res, await parseJson(res));
+  const blob = await res.blob();
+  const name = fileNameOf(res.headers.get('content-disposition')) ?? fallbackName;
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.style.display = 'none';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return name;
+}
+
+/**
+ * Field errors of a failed write, by field name (`idNumber`, `tags` …): the server names them
+ * `body.idNumber` for schema errors and `idNumber` for business rules. A detail without a
+ * message of its own gets the error's message (e.g. 身份证号校验位错误).
+ */
+export function fieldErrors(e: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!(e instanceof ApiError) || !Array.isArray(e.details)) return out;
+  for (const d of e.details as { field?: unknown; message?: unknown }[]) {
+    if (typeof d?.field !== 'string') continue;
+    const field = d.field.replace(/^(body|querystring|params)\.?/, '').split('.')[0];
+    if (!field || out[field]) continue;
+    out[field] = typeof d.message === 'string' && d.message ? d.message : e.message;
+  }
+  return out;
 }
 
 export const api = {
@@ -97,5 +163,7 @@ export const api = {
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, { body: body ?? {} }),
   patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, { body: body ?? {} }),
   put: <T>(path: string, body?: unknown) => request<T>('PUT', path, { body: body ?? {} }),
-  delete: <T>(path: string) => request<T>('DELETE', path),
+  delete: <T>(path: string, query?: Query) => request<T>('DELETE', path, { query }),
+  upload: <T>(path: string, form: FormData, query?: Query) => request<T>('POST', path, { form, query }),
+  download,
 };

@@ -52,6 +52,14 @@ export function formatDateTime(value: DateInput): string {
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
 }
 
+/** `2026年11月26日 14:05` (zh-CN) or `26 Nov 2026 14:05` (en), Beijing time: for prose lists such as an access log. */
+export function formatDateTimeLong(value: DateInput, locale = getLocale()): string {
+  const d = toDate(value);
+  if (!d) return '';
+  const p = parts(d);
+  return `${formatDateLong(d, locale)} ${p.hour}:${p.minute}`;
+}
+
 function calendarParts(value: DateInput) {
   // A plain date has no time zone: do not shift it across midnight.
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) {

@@ -18,6 +18,12 @@ const PATHS = {
   shield: 'M12 2 4 5v6c0 5 3.4 9.4 8 11 4.6-1.6 8-6 8-11V5zM9 12l2 2 4-4',
   bell: 'M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 21h4',
   logout: 'M15 4h4v16h-4M10 8l-4 4 4 4M6 12h10',
+  building: 'M4 21V3h10v18M14 9h6v12M2 21h20M7 7h1M10 7h1M7 11h1M10 11h1M7 15h1M10 15h1M17 13h.01M17 17h.01',
+  shop: 'M3 9l2-5h14l2 5M3 9h18M3 9a3 3 0 0 0 6 0 3 3 0 0 0 6 0 3 3 0 0 0 6 0M5 12v9h14v-9M10 21v-5h4v5',
+  edit: 'M4 20h4L19 9l-4-4L4 16zM13 7l4 4',
+  tag: 'M3 3h8l10 10-8 8L3 11zM7.5 7.5h.01',
+  table: 'M3 4h18v16H3zM3 9h18M3 14h18M9 4v16',
+  upload: 'M12 16V4M7 9l5-5 5 5M4 20h16',
 } as const;
 
 export type IconName = keyof typeof PATHS;

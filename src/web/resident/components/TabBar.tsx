@@ -15,10 +15,12 @@ export function TabBar() {
   const { t } = useI18n();
   const [location] = useLocation();
   const current = location || '/';
+  // A page under a tab (/me/record) keeps its tab marked.
+  const isCurrent = (path: string) => current === path || (path !== '/' && current.startsWith(`${path}/`));
   return (
     <nav className="r-tabbar" aria-label={t('tab.nav')}>
       {TABS.map((tab) => (
-        <Link key={tab.path} href={tab.path} className="r-tab" aria-current={current === tab.path ? 'page' : undefined} data-testid={`tab-${tab.path}`}>
+        <Link key={tab.path} href={tab.path} className="r-tab" aria-current={isCurrent(tab.path) ? 'page' : undefined} data-testid={`tab-${tab.path}`}>
           <span className="r-tab-icon" aria-hidden="true">
             {tab.icon}
           </span>

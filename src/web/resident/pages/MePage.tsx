@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useLocation } from 'wouter';
+import { Link, useLocation } from 'wouter';
 import Button from 'antd-mobile/es/components/button';
 import List from 'antd-mobile/es/components/list';
 import { useI18n } from '../../shared/i18n.js';
@@ -34,6 +34,16 @@ export default function MePage() {
               <List.Item extra={session.me.username}>{t('me.account')}</List.Item>
               <List.Item extra={[...new Set(session.me.roles.map((r) => t(`role.${r.role}`)))].join('、')}>{t('me.role')}</List.Item>
             </List>
+            {(session.me.personId || session.me.roles.some((r) => r.role === 'resident')) && (
+              // A real link: reachable by keyboard and announced as one.
+              <Link href="/me/record" className="r-nav-link" data-testid="me-record-link">
+                <span>
+                  <strong>{t('myRecord.title')}</strong>
+                  <span className="r-muted r-nav-link-hint">{t('me.myRecordHint')}</span>
+                </span>
+                <span aria-hidden="true">›</span>
+              </Link>
+            )}
           </>
         ) : (
           <>

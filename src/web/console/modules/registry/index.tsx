@@ -1,34 +1,44 @@
 import { lazy } from 'react';
-import { addMessages } from '../../../shared/i18n.js';
 import { Icon } from '../../../shared/icons.js';
-import { hasRole } from '../../../shared/types.js';
+import { hasRole, type Me, type Role } from '../../../shared/types.js';
 import type { ConsoleModule } from '../types.js';
+import './messages.js';
 
-addMessages({
-  'registry.menu': { 'zh-CN': '居民', en: 'Residents' },
-  'registry.title': { 'zh-CN': '居民信息', en: 'Residents' },
-  'registry.keyword': { 'zh-CN': '姓名 / 证件号 / 手机号', en: 'Name / ID / mobile' },
-  'registry.name': { 'zh-CN': '姓名', en: 'Name' },
-  'registry.gender': { 'zh-CN': '性别', en: 'Gender' },
-  'registry.birthDate': { 'zh-CN': '出生日期', en: 'Date of birth' },
-  'registry.idNumber': { 'zh-CN': '证件号码', en: 'ID number' },
-  'registry.phone': { 'zh-CN': '联系电话', en: 'Phone' },
-  'registry.address': { 'zh-CN': '住址', en: 'Address' },
-  'registry.age': { 'zh-CN': '年龄', en: 'Age' },
-  'registry.residenceType': { 'zh-CN': '人口类型', en: 'Residence' },
-  'registry.status': { 'zh-CN': '状态', en: 'Status' },
-  'registry.status.active': { 'zh-CN': '在册', en: 'Registered' },
-  'registry.status.moved_out': { 'zh-CN': '已迁出', en: 'Moved out' },
-  'registry.status.deceased': { 'zh-CN': '已故', en: 'Deceased' },
-  'registry.keywordHint': { 'zh-CN': '姓名、完整证件号或手机号，或其后四位', en: 'A name, a full ID or mobile number, or its last four characters' },
-  'registry.masked': { 'zh-CN': '敏感信息已脱敏显示', en: 'Personal numbers are masked' },
-});
-
-// Mirrors registry.person.read in src/modules/registry/registry.policy.ts.
 const PeoplePage = lazy(() => import('./PeoplePage.js'));
+const HouseholdsPage = lazy(() => import('./HouseholdsPage.js'));
+const DwellingsPage = lazy(() => import('./DwellingsPage.js'));
+const OrganisationsPage = lazy(() => import('./OrganisationsPage.js'));
+const CorrectionsPage = lazy(() => import('./CorrectionsPage.js'));
+const TagsPage = lazy(() => import('./TagsPage.js'));
+const LedgersPage = lazy(() => import('./LedgersPage.js'));
+const ImportsPage = lazy(() => import('./ImportsPage.js'));
+
+/** Menu visibility mirrors the permissions registered in src/modules/registry/*.policy.ts and imports.service.ts; the server enforces them. */
+const can =
+  (...roles: Role[]) =>
+  (me: Me) =>
+    hasRole(me, ...roles);
 
 export const registryModule: ConsoleModule = {
   name: 'registry',
-  menu: [{ key: 'people', path: '/people', label: 'registry.menu', icon: <Icon name="team" />, order: 30, visible: (me) => hasRole(me, 'community_staff', 'grid_worker', 'department_officer', 'dispatcher') }],
-  routes: [{ path: '/people', component: PeoplePage }],
+  menu: [
+    { key: 'people', path: '/people', label: 'reg.menu.people', icon: <Icon name="team" />, order: 30, visible: can('community_staff', 'grid_worker', 'department_officer', 'dispatcher') },
+    { key: 'households', path: '/households', label: 'reg.menu.households', icon: <Icon name="home" />, order: 31, visible: can('community_staff', 'grid_worker', 'dispatcher') },
+    { key: 'dwellings', path: '/dwellings', label: 'reg.menu.dwellings', icon: <Icon name="building" />, order: 32, visible: can('community_staff', 'grid_worker', 'dispatcher') },
+    { key: 'organisations', path: '/organisations', label: 'reg.menu.organisations', icon: <Icon name="shop" />, order: 33, visible: can('community_staff', 'grid_worker', 'dispatcher') },
+    { key: 'corrections', path: '/corrections', label: 'reg.menu.corrections', icon: <Icon name="edit" />, order: 34, visible: can('community_staff', 'grid_worker') },
+    { key: 'tags', path: '/tags', label: 'reg.menu.tags', icon: <Icon name="tag" />, order: 35, visible: can('community_staff', 'grid_worker', 'department_officer', 'dispatcher', 'system_admin') },
+    { key: 'ledgers', path: '/ledgers', label: 'reg.menu.ledgers', icon: <Icon name="table" />, order: 36, visible: can('community_staff', 'grid_worker', 'dispatcher', 'department_officer') },
+    { key: 'imports', path: '/imports', label: 'reg.menu.imports', icon: <Icon name="upload" />, order: 37, visible: can('community_staff', 'grid_worker') },
+  ],
+  routes: [
+    { path: '/people', component: PeoplePage },
+    { path: '/households', component: HouseholdsPage },
+    { path: '/dwellings', component: DwellingsPage },
+    { path: '/organisations', component: OrganisationsPage },
+    { path: '/corrections', component: CorrectionsPage },
+    { path: '/tags', component: TagsPage },
+    { path: '/ledgers/:id?', component: LedgersPage },
+    { path: '/imports/:id?', component: ImportsPage },
+  ],
 };
