@@ -123,7 +123,7 @@ describe('staff console in Chromium', () => {
 
     // English switch: the menu and the header follow.
     await page.getByTestId('lang-switch').getByText('English').click();
-    await menu.getByText('Organisation').waitFor();
+    await menu.getByText('Organisation', { exact: true }).waitFor();
     expect(await page.getByTestId('logout').innerText()).toContain('Log out');
 
     expect(errors).toEqual([]);
