@@ -15,9 +15,7 @@ import type { Role } from '../../platform/policy/roles.js';
 import { FIELD_HEADERS, ImportFileError, countDataRows, openTable, type DataRow, type Header, type TableFormat } from './imports.parse.js';
 import { DwellingIndex, maskedRaw, normaliseRow, type RowPerson } from './imports.normalise.js';
 import type { ImportJobTable } from './imports.table.js';
-import { upsertPeopleByIdNumber } from './people.write.js';
-import type { PersonInput } from './people.schema.js';
-import { BLIND_ID_NUMBER } from './registry.service.js';
+import { upsertPeopleByIdNumber, type UpsertInput } from './people.write.js';
 import type { IdType, ResidenceType } from './registry.table.js';
 import './imports.table.js';
 
@@ -43,7 +41,7 @@ export const importSettings: {
   chunkRows: number;
   /** Called for each row inside the chunk's transaction, after its people are written; throwing here is a crash mid-chunk. */
   afterRow?: (jobId: string, rowNumber: number) => void | Promise<void>;
-} = { chunkRows: 500 };
+} = { chunkRows: 2000 };
 
 /** Another process holds the import; the scheduler will try again later. */
 export class ImportBusyError extends Error {
@@ -150,11 +148,14 @@ async function processImport(ctx: PlatformContext, job: ImportJobTable, runner: 
   const file = blobPath(ctx, attachment.sha256);
   const format = job.format as TableFormat;
   const table = await openTable(file, format);
+  // The row count is for the progress bar only: counted beside the import rather than before it.
+  let counting: Promise<unknown> = Promise.resolve();
+  if (job.total_rows === null) {
+    counting = countDataRows(file, format, table.header.rowNumber)
+      .then((total) => (total === null ? undefined : db.updateTable('import_job').set({ total_rows: total }).where('id', '=', job.id).where('runner', '=', runner).where('status', '=', 'running').execute()))
+      .catch(() => undefined);
+  }
   try {
-    if (job.total_rows === null) {
-      const total = await countDataRows(file, format, table.header.rowNumber);
-      if (total !== null) await db.updateTable('import_job').set({ total_rows: total }).where('id', '=', job.id).where('runner', '=', runner).execute();
-    }
 
     const community = await db.selectFrom('org_node').select(['id', 'path', 'name']).where('id', '=', job.community_id).executeTakeFirst();
     const targetId = job.org_path.split('/').filter(Boolean).pop()!;
@@ -205,20 +206,29 @@ async function processImport(ctx: PlatformContext, job: ImportJobTable, runner: 
     const chunkRows = Math.max(1, importSettings.chunkRows);
     let index = 0;
     let chunk: Prepared[] = [];
+    // The next chunk is read while the last one commits; commits still run one after another, in order.
+    let committing: Promise<void> | null = null;
+    const commit = async (rows: Prepared[], processedTo: number) => {
+      if (committing) await committing;
+      committing = commitChunk(ctx, job, runner, actor, table.header, rows, processedTo);
+      committing.catch(() => undefined); // awaited at the next chunk or at the end
+    };
     for await (const row of table.rows) {
       const prepared = prepare(row);
       index++;
       if (index <= job.processed_rows) continue; // committed by an earlier run
       chunk.push(prepared);
       if (chunk.length >= chunkRows) {
-        await commitChunk(ctx, job, runner, actor, table.header, chunk, index);
+        await commit(chunk, index);
         chunk = [];
       }
     }
-    if (chunk.length) await commitChunk(ctx, job, runner, actor, table.header, chunk, index);
+    if (chunk.length) await commit(chunk, index);
+    if (committing) await committing;
   } finally {
     table.close();
   }
+  await counting;
   await finish(ctx, job, runner, 'done', null);
 }
 
@@ -231,16 +241,15 @@ async function commitChunk(ctx: PlatformContext, job: ImportJobTable, runner: st
   const rejections: { rowNumber: number; reason: string; cells: DataRow['cells'] }[] = [];
   const trx = await ctx.db.kysely.startTransaction().execute();
   try {
-    const accepted = chunk.filter((p): p is Extract<Prepared, { ok: true }> => p.ok);
-    const residence = await existingResidence(ctx, trx, accepted.map((p) => p.person.idNumber));
-    const writes: { rowNumber: number; cells: DataRow['cells']; input: PersonInput }[] = [];
+    const writes: { rowNumber: number; cells: DataRow['cells']; input: UpsertInput }[] = [];
     for (const p of chunk) {
-      if (p.ok) writes.push({ rowNumber: p.rowNumber, cells: p.cells, input: personInput(p.person, p.dwellingId, job, residence) });
+      if (p.ok) writes.push({ rowNumber: p.rowNumber, cells: p.cells, input: personInput(p.person, p.dwellingId, job) });
       else rejections.push({ rowNumber: p.rowNumber, reason: p.reason, cells: p.cells });
     }
     // The write path refuses a row before writing anything of it; anything it throws is no
-    // row's fault and fails the chunk, to be retried.
-    const results = await upsertPeopleByIdNumber(ctx, trx, actor, writes.map((w) => w.input), { source: 'import' });
+    // row's fault and fails the chunk, to be retried. An empty 人员类型 keeps a registered
+    // person's; a new person's follows from the ID type.
+    const results = await upsertPeopleByIdNumber(ctx, trx, actor, writes.map((w) => w.input), { source: 'import', defaultResidenceType: defaultResidence });
     results.forEach((r, k) => {
       if (r.ok) counts[r.outcome]++;
       else rejections.push({ rowNumber: writes[k]!.rowNumber, reason: reasonOf(r.error), cells: writes[k]!.cells });
@@ -289,25 +298,12 @@ async function recordProgress(
   for (let i = 0; i < rows.length; i += 200) await executor.insertInto('import_rejection').values(rows.slice(i, i + 200)).execute();
 }
 
-/** Residence type of the people of this chunk already registered (an empty 人员类型 keeps theirs). */
-async function existingResidence(ctx: PlatformContext, executor: Executor, idNumbers: string[]): Promise<Map<string, ResidenceType>> {
-  if (idNumbers.length === 0) return new Map();
-  const byIdx = new Map(idNumbers.map((n) => [ctx.pii.blindIndex(BLIND_ID_NUMBER, n), n]));
-  const rows = await executor
-    .selectFrom('person')
-    .select(['id_number_idx', 'residence_type'])
-    .where('id_number_idx', 'in', [...byIdx.keys()])
-    .where('status', '=', 'active')
-    .execute();
-  return new Map(rows.map((r) => [byIdx.get(r.id_number_idx!)!, r.residence_type]));
-}
-
 /** The kind of resident a new person is when the file does not say. */
 function defaultResidence(idType: IdType): ResidenceType {
   return idType === '居民身份证' ? '户籍人口' : '境外人员';
 }
 
-function personInput(p: RowPerson, dwellingId: string | null, job: ImportJobTable, residence: Map<string, ResidenceType>): PersonInput {
+function personInput(p: RowPerson, dwellingId: string | null, job: ImportJobTable): UpsertInput {
   const targetId = job.org_path.split('/').filter(Boolean).pop()!;
   // Every value was normalised and bounded by normaliseRow; fields the file left empty stay undefined (kept as stored).
   return {
@@ -322,7 +318,7 @@ function personInput(p: RowPerson, dwellingId: string | null, job: ImportJobTabl
     maritalStatus: p.maritalStatus,
     phone: p.phone,
     hukouAddress: p.hukouAddress,
-    residenceType: p.residenceType ?? residence.get(p.idNumber) ?? defaultResidence(p.idType),
+    residenceType: p.residenceType,
     householdResidenceStatus: p.householdResidenceStatus,
     relationToHead: p.relationToHead,
     occupation: p.occupation,

@@ -1,6 +1,6 @@
-import { sql, type SqlBool } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type SqlBool } from 'kysely';
 import type { Db, Executor } from '../../platform/db/database.js';
-import { prefixEnd } from '../../platform/db/dialect.js';
+import { dialectOf, prefixEnd } from '../../platform/db/dialect.js';
 import type { OrgNodeKind } from '../../platform/platform.table.js';
 import type { PersonChangeTable, PersonDwellingTable, PersonTable } from './registry.table.js';
 import './registry.table.js';
@@ -43,9 +43,102 @@ export function findActiveByIdNumberIdx(db: Executor, idx: string): Promise<Pers
 /** Active people with any of these ID numbers, oldest first, locked on PostgreSQL. */
 export async function findActiveByIdNumberIdxs(db: Db, executor: Executor, idxs: string[]): Promise<PersonTable[]> {
   const out: PersonTable[] = [];
-  for (let i = 0; i < idxs.length; i += 500) {
-    const q = executor.selectFrom('person').selectAll().where('id_number_idx', 'in', idxs.slice(i, i + 500)).where('status', '=', 'active').orderBy('created_at').orderBy('id');
+  for (let i = 0; i < idxs.length; i += 5000) {
+    const q = executor.selectFrom('person').selectAll().where('id_number_idx', 'in', idxs.slice(i, i + 5000)).where('status', '=', 'active').orderBy('created_at').orderBy('id');
     out.push(...(await (db.dialect === 'postgres' ? q.forUpdate() : q).execute()));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- bulk writes
+
+/**
+ * Kysely builds and compiles a query on every call; at an import's volume (hundreds of
+ * thousands of rows) that costs more than the database's own work. The bulk writes below are
+ * plain SQL text that depends only on the table, the columns and the row count, so SQLite's
+ * prepared statements are reused (database.ts caches them by text) and nothing is compiled.
+ */
+const quote = (name: string) => `"${name}"`;
+
+function placeholders(dialect: 'sqlite' | 'postgres', rows: number, cols: number): string {
+  const out: string[] = [];
+  let n = 0;
+  for (let r = 0; r < rows; r++) {
+    const one: string[] = [];
+    for (let c = 0; c < cols; c++) one.push(dialect === 'postgres' ? `$${++n}` : '?');
+    out.push(`(${one.join(', ')})`);
+  }
+  return out.join(', ');
+}
+
+/** Rows per statement: SQLite has no round trips to save; PostgreSQL stays under its 65,535 parameters. */
+function rowsPerStatement(dialect: 'sqlite' | 'postgres', cols: number): number {
+  return dialect === 'postgres' ? Math.max(1, Math.min(1000, Math.floor(30_000 / cols))) : Math.max(1, Math.min(100, Math.floor(30_000 / cols)));
+}
+
+/** Multi-row INSERT of rows that all have the same keys (the first row's, in its order). */
+export async function insertMany<T extends object>(executor: Executor, table: string, rows: readonly T[]): Promise<void> {
+  if (rows.length === 0) return;
+  const dialect = dialectOf(executor as unknown as Kysely<unknown>);
+  const cols = Object.keys(rows[0]!) as (keyof T & string)[];
+  const per = rowsPerStatement(dialect, cols.length);
+  const head = `insert into ${quote(table)} (${cols.map(quote).join(', ')}) values `;
+  for (let i = 0; i < rows.length; i += per) {
+    const part = rows.slice(i, i + per);
+    const params: unknown[] = [];
+    for (const r of part) for (const c of cols) params.push(r[c] ?? null);
+    await executor.executeQuery(CompiledQuery.raw(head + placeholders(dialect, part.length, cols.length), params));
+  }
+}
+
+/**
+ * Updates many rows by id, each with its own values, one statement per set of columns:
+ * `update t set a = v.column2 … from (values (…), …) as v where t.id = v.column1` (both
+ * databases name a VALUES list's columns column1, column2 …).
+ */
+export async function updateMany(executor: Executor, table: string, patches: readonly { id: string; set: Record<string, unknown> }[]): Promise<void> {
+  if (patches.length === 0) return;
+  const dialect = dialectOf(executor as unknown as Kysely<unknown>);
+  const groups = new Map<string, { cols: string[]; rows: unknown[][] }>();
+  for (const p of patches) {
+    const cols = Object.keys(p.set).sort();
+    const key = cols.join(',');
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { cols, rows: [] }));
+    g.rows.push([p.id, ...cols.map((c) => p.set[c] ?? null)]);
+  }
+  for (const { cols, rows } of groups.values()) {
+    const per = rowsPerStatement(dialect, cols.length + 1);
+    const head = `update ${quote(table)} set ${cols.map((c, i) => `${quote(c)} = v.column${i + 2}`).join(', ')} from (values `;
+    for (let i = 0; i < rows.length; i += per) {
+      const part = rows.slice(i, i + per);
+      await executor.executeQuery(CompiledQuery.raw(`${head}${placeholders(dialect, part.length, cols.length + 1)}) as v where ${quote(table)}.${quote('id')} = v.column1`, part.flat()));
+    }
+  }
+}
+
+/** Active links of many people, for a run of writes. */
+export async function activeLinksOfMany(db: Executor, personIds: string[]): Promise<PersonDwellingTable[]> {
+  const out: PersonDwellingTable[] = [];
+  for (let i = 0; i < personIds.length; i += 1000) {
+    out.push(...(await db.selectFrom('person_dwelling_link').selectAll().where('person_id', 'in', personIds.slice(i, i + 1000)).where('ended_at', 'is', null).execute()));
+  }
+  return out;
+}
+
+/** Tags each of these people holds today, for a run of writes (every id gets an entry). */
+export async function activeTagsOfMany(db: Executor, personIds: string[], today: string): Promise<Map<string, Set<string>>> {
+  const out = new Map(personIds.map((id) => [id, new Set<string>()]));
+  for (let i = 0; i < personIds.length; i += 1000) {
+    const rows = await db
+      .selectFrom('person_tag')
+      .select(['person_id', 'tag'])
+      .where('person_id', 'in', personIds.slice(i, i + 1000))
+      .where('ended_at', 'is', null)
+      .where((w) => w.or([w('valid_from', 'is', null), w('valid_from', '<=', today)]))
+      .where((w) => w.or([w('valid_to', 'is', null), w('valid_to', '>=', today)]))
+      .execute();
+    for (const r of rows) out.get(r.person_id)!.add(r.tag);
   }
   return out;
 }

@@ -15,10 +15,10 @@ import { recordPersonAccess } from './access-log.js';
 import * as repo from './people.repository.js';
 import type { EndPersonInput, PersonInput, PersonPatch, PersonRecord } from './people.schema.js';
 import { BLIND_ID_NUMBER, BLIND_PHONE, maskedIdNumber, maskedPhone } from './registry.service.js';
-import type { HouseholdTable, IdType, PersonChangeTable, PersonDwellingTable, PersonTable } from './registry.table.js';
+import type { HouseholdTable, IdType, PersonChangeTable, PersonDwellingTable, PersonTable, ResidenceType } from './registry.table.js';
 import type { PersonTagTable } from './tags.table.js';
-import { reindexPeople } from './search.index.js';
-import { refreshDerivedTags } from './tags.derived.js';
+import { AddressBook, indexNewPeople, reindexPeople } from './search.index.js';
+import { derivedRules, derivedTagsOfNewPeople, refreshDerivedTags } from './tags.derived.js';
 import { chinaToday } from './tags.filter.js';
 
 export type { PersonInput, PersonPatch, PersonRecord, EndPersonInput } from './people.schema.js';
@@ -188,7 +188,15 @@ export class Lookup {
   private readonly nodes = new Map<string, repo.NodeRef | null>();
   private readonly tags = new Map<string, boolean>();
   private readonly households = new Map<string, HouseholdTable | null>();
+  private readonly blind = new Map<string, string>();
   constructor(readonly db: Executor) {}
+
+  /** The blind index of an ID number, computed once per run (a keyed hash per call adds up in a bulk import). */
+  idNumberIndex(ctx: PlatformContext, number: string): string {
+    let idx = this.blind.get(number);
+    if (idx === undefined) this.blind.set(number, (idx = ctx.pii.blindIndex(BLIND_ID_NUMBER, number)));
+    return idx;
+  }
 
   async primeNodes(ids: string[]): Promise<void> {
     const missing = [...new Set(ids)].filter((id) => !this.nodes.has(id));
@@ -380,7 +388,7 @@ async function desiredState(ctx: PlatformContext, look: Lookup, actor: Actor, in
   cols.id_type = identity.idType;
   cols.gender = identity.gender;
   cols.birth_date = identity.birthDate;
-  const idx = identity.number ? ctx.pii.blindIndex(BLIND_ID_NUMBER, identity.number) : null;
+  const idx = identity.number ? look.idNumberIndex(ctx, identity.number) : null;
   if (!existing || idx !== existing.id_number_idx || cols.id_type !== existing.id_type) {
     cols.id_number_enc = identity.number ? ctx.pii.encrypt(identity.number) : null;
     cols.id_number_idx = idx;
@@ -456,14 +464,20 @@ interface Applied {
  */
 interface Batch {
   people: PersonTable[];
+  /** Changed columns of existing people, written together at the flush. */
+  updates: { id: string; set: Partial<PersonTable> }[];
+  /** Existing people whose place changed: their "lives here" links are settled at the flush. */
+  moved: { personId: string; dwellingId: string | null }[];
   links: PersonDwellingTable[];
   tags: PersonTagTable[];
   changes: PersonChangeTable[];
   created: string[];
   updated: { personId: string; fields: string[] }[];
+  /** Tags existing people hold today, read once for the run (cleared at a flush: they may have changed). */
+  held: Map<string, Set<string>>;
 }
 
-const emptyBatch = (): Batch => ({ people: [], links: [], tags: [], changes: [], created: [], updated: [] });
+const emptyBatch = (): Batch => ({ people: [], updates: [], moved: [], links: [], tags: [], changes: [], created: [], updated: [], held: new Map() });
 
 function newPersonRow(c: Partial<PersonTable>, id: string, at: string): PersonTable {
   return {
@@ -550,9 +564,12 @@ async function apply(
       row.updated_at = at;
       const patch: Partial<PersonTable> = { updated_at: at };
       for (const [k, v] of Object.entries(desired.cols) as [keyof PersonTable, never][]) if (existing[k] !== v) patch[k] = v;
-      await repo.updatePerson(trx, existing.id, patch);
+      if (opts.batch) opts.batch.updates.push({ id: existing.id, set: patch });
+      else await repo.updatePerson(trx, existing.id, patch);
     }
-    if (moved) {
+    if (moved && opts.batch) {
+      opts.batch.moved.push({ personId: existing.id, dwellingId: next.dwelling_id });
+    } else if (moved) {
       // The old "lives here" link ends; owner and tenant links are facts of their own.
       const active = await repo.activeLinks(trx, existing.id);
       await repo.endLinks(trx, active.filter((l) => l.relation === 'resident' && l.dwelling_id !== next.dwelling_id).map((l) => l.id), at, today);
@@ -591,7 +608,7 @@ async function apply(
   // Imported tags are added, never removed: an import cannot know why a tag was granted.
   const tags: PersonTagTable[] = [];
   if (desired.tags.length) {
-    const held = existing ? await repo.activeTagsOf(trx, row.id, today) : new Set<string>();
+    const held = existing ? (opts.batch?.held.get(row.id) ?? (await repo.activeTagsOf(trx, row.id, today))) : new Set<string>();
     for (const tag of desired.tags.filter((t) => !held.has(t))) {
       tags.push({ id: newId(), person_id: row.id, tag, source: opts.source === 'import' ? 'imported' : 'typed', department_code: null, valid_from: today, valid_to: null, note: null, created_by: actor.userId, created_at: at, ended_at: null, ended_by: null, end_reason: null });
       change(row.id, 'tags', null, tag);
@@ -623,23 +640,45 @@ async function apply(
   return { row, outcome, fields };
 }
 
-/** Inserts what a batch collected; one audit row names every person it created or changed. */
+/**
+ * Writes what a batch collected: multi-row inserts and grouped updates, the "lives here" links
+ * of people who moved, one audit row naming every person created or changed, search rows and
+ * derived tags. New people's search rows and derived tags are built from the rows in hand;
+ * changed people go through the shared hooks (`reindexPeople`, `refreshDerivedTags`).
+ */
 async function flush(ctx: PlatformContext, trx: Executor, actor: Actor, batch: Batch, source: ChangeSource): Promise<void> {
-  const chunked = async <T>(rows: T[], insert: (part: T[]) => Promise<unknown>) => {
-    for (let i = 0; i < rows.length; i += 500) await insert(rows.slice(i, i + 500));
-  };
-  await chunked(batch.people, (part) => trx.insertInto('person').values(part).execute());
-  await chunked(batch.links, (part) => trx.insertInto('person_dwelling_link').values(part).execute());
-  await chunked(batch.tags, (part) => trx.insertInto('person_tag').values(part).execute());
-  await chunked(batch.changes, (part) => trx.insertInto('person_change').values(part).execute());
-  const ids = [...batch.created, ...batch.updated.map((u) => u.personId)];
+  const at = ctx.now().toISOString();
+  const today = chinaToday(ctx.now());
+  if (batch.moved.length) {
+    const active = await repo.activeLinksOfMany(trx, batch.moved.map((m) => m.personId));
+    const ended: string[] = [];
+    for (const m of batch.moved) {
+      const resident = active.filter((l) => l.person_id === m.personId && l.relation === 'resident');
+      // The old "lives here" link ends; owner and tenant links are facts of their own.
+      ended.push(...resident.filter((l) => l.dwelling_id !== m.dwellingId).map((l) => l.id));
+      if (m.dwellingId && !resident.some((l) => l.dwelling_id === m.dwellingId)) batch.links.push(linkRow(m.personId, m.dwellingId, 'resident', today, at));
+    }
+    await repo.endLinks(trx, ended, at, today);
+  }
+  await repo.insertMany(trx, 'person', batch.people);
+  await repo.updateMany(trx, 'person', batch.updates);
+  await repo.insertMany(trx, 'person_dwelling_link', batch.links);
+  await repo.insertMany(trx, 'person_change', batch.changes);
+  const fresh = batch.people;
+  if (fresh.length) {
+    await indexNewPeople(trx, fresh, new AddressBook());
+    batch.tags.push(...derivedTagsOfNewPeople(await derivedRules(trx), fresh, today, at));
+  }
+  await repo.insertMany(trx, 'person_tag', batch.tags);
+  const changed = batch.updated.map((u) => u.personId);
+  const ids = [...batch.created, ...changed];
   if (ids.length) {
     await audit(ctx, trx, actor, 'registry.person.upsert', {}, {
       targetId: ids.length === 1 ? ids[0] : null,
       details: { source, created: batch.created, updated: batch.updated },
     });
-    await afterPeopleWrite(ctx, trx, ids);
   }
+  if (changed.length) await afterPeopleWrite(ctx, trx, changed);
   Object.assign(batch, emptyBatch());
 }
 
@@ -772,18 +811,23 @@ export async function upsertPersonByIdNumber(
   return { outcome: r!.outcome, personId: r!.personId };
 }
 
+/** An upsert's input: as a form's, but the residence type may be left to what is stored (imports). */
+export type UpsertInput = Omit<PersonInput, 'residenceType'> & { residenceType?: ResidenceType };
+
 /**
  * `upsertPersonByIdNumber` for many rows at once (an import chunk), in input order: a row the
  * registry refuses gets `{ok: false, error}` and writes nothing; the others are written with
- * their lookups shared and their inserts, audit row, reindex and derived-tag refresh done
- * once per run rather than once per row. The same number twice behaves as two calls in order.
+ * their lookups shared (one query for the existing people of the run, one for their tags) and
+ * their inserts, updates, audit row, search rows and derived tags done once per run rather than
+ * once per row. The same number twice behaves as two calls in order. `residenceType` left out
+ * keeps a registered person's; a new person then gets `defaultResidenceType(idType)`.
  */
 export async function upsertPeopleByIdNumber(
   ctx: PlatformContext,
   executor: Executor,
   actor: Actor,
-  inputs: PersonInput[],
-  opts: { source: 'import' | 'form' },
+  inputs: UpsertInput[],
+  opts: { source: 'import' | 'form'; defaultResidenceType?: (idType: IdType) => ResidenceType },
 ): Promise<UpsertResult[]> {
   const meta: RequestMeta = {};
   const look = new Lookup(executor);
@@ -797,7 +841,7 @@ export async function upsertPeopleByIdNumber(
     try {
       if (!input.idNumber) throw badRequest('ID_NUMBER_REQUIRED', {}, [{ field: 'idNumber', code: 'ID_NUMBER_REQUIRED' }]);
       const identity = resolveIdentity(input.idType ?? '居民身份证', input.idNumber, { gender: input.gender, birthDate: input.birthDate }, ctx.now());
-      return { input, number: identity.number!, idx: ctx.pii.blindIndex(BLIND_ID_NUMBER, identity.number!) };
+      return { input, number: identity.number!, idx: look.idNumberIndex(ctx, identity.number!) };
     } catch (e) {
       return refuse(e) as { ok: false; error: AppError };
     }
@@ -809,6 +853,12 @@ export async function upsertPeopleByIdNumber(
   await look.primeNodes(inputs.flatMap((i) => [i.dwellingId, i.communityId].filter((x): x is string => !!x)));
 
   const batch = emptyBatch();
+  const today = chinaToday(ctx.now());
+  const loadHeld = async () => {
+    const tagged = prepared.flatMap((p) => ('idx' in p && p.input.tags?.length && found.has(p.idx) ? [found.get(p.idx)!.id] : []));
+    if (tagged.length) batch.held = await repo.activeTagsOfMany(executor, tagged, today);
+  };
+  await loadHeld();
   const inBatch = new Set<string>();
   for (const p of prepared) {
     if (!('idx' in p)) {
@@ -825,6 +875,10 @@ export async function upsertPeopleByIdNumber(
     try {
       if (existing && !canAt(actor, WRITE, existing.org_path)) throw forbidden('PERSON_OUTSIDE_SCOPE');
       desired = await desiredState(ctx, look, actor, { ...p.input, idNumber: p.number }, existing, existing ? 'upsert' : 'create', meta);
+      if (!existing && desired.cols.residence_type === undefined) {
+        if (!opts.defaultResidenceType) throw badRequest('VALIDATION_FAILED', {}, [{ field: 'residenceType', code: 'required' }]);
+        desired.cols.residence_type = opts.defaultResidenceType(desired.cols.id_type!);
+      }
     } catch (e) {
       results.push(refuse(e));
       continue;

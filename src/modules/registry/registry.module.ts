@@ -4,6 +4,7 @@ import { extendRegistry } from './migrations/2026_11_26_0101_extend_registry.js'
 import { createPersonTags } from './migrations/2026_11_26_0102_create_person_tags.js';
 import { createLedgers } from './migrations/2026_11_26_0103_create_ledgers.js';
 import { createImports } from './migrations/2026_11_26_0104_create_imports.js';
+import { registryIndexes } from './migrations/2026_11_26_0105_registry_indexes.js';
 import { registerRegistryRoutes } from './registry.routes.js';
 import { registerTagRoutes } from './tags.routes.js';
 import { registerLedgerRoutes } from './ledgers.routes.js';
@@ -31,6 +32,7 @@ export const registryModule = defineModule({
     '2026_11_26_0102_create_person_tags': createPersonTags,
     '2026_11_26_0103_create_ledgers': createLedgers,
     '2026_11_26_0104_create_imports': createImports,
+    '2026_11_26_0105_registry_indexes': registryIndexes,
   },
   routes: (app, ctx) => {
     registerRegistryRoutes(app, ctx);

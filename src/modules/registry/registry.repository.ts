@@ -3,7 +3,7 @@ import type { Executor } from '../../platform/db/database.js';
 import { prefixEnd } from '../../platform/db/dialect.js';
 import type { Database } from '../../platform/db/schema.js';
 import type { BuildingInfoTable, DwellingInfoTable, HouseholdTable, PersonStatus, PersonTable, ResidenceType } from './registry.table.js';
-import { escapeLike } from './search.index.js';
+import { addressNumberPrefix, escapeLike } from './search.index.js';
 import { whereHasActiveTag } from './tags.filter.js';
 import './registry.table.js';
 
@@ -71,6 +71,60 @@ function searchIds(db: Executor, filter: PersonFilter, column: 'name' | 'name_pi
     });
 }
 
+/**
+ * The number is indexed in two partial indexes, active records (UNIQUE) and ended ones: a
+ * look-up names the status so the planner can use them (one, or both OR-ed).
+ */
+function idNumberIs(eb: ExpressionBuilder<Database, 'person'>, idx: string, status: PersonStatus | null | undefined): Expression<SqlBool> {
+  if (status === 'active') return eb.and([eb('person.id_number_idx', '=', idx), eb('person.status', '=', 'active')]);
+  if (status) return eb.and([eb('person.id_number_idx', '=', idx), eb('person.status', '<>', 'active')]);
+  return eb.or([
+    eb.and([eb('person.id_number_idx', '=', idx), eb('person.status', '=', 'active')]),
+    eb.and([eb('person.id_number_idx', '=', idx), eb('person.status', '<>', 'active')]),
+  ]);
+}
+
+/**
+ * Ids of people whose address key matches a LIKE pattern, under the search paths. A pattern
+ * that names a building number (`%#3-2-501#%`, `%文昌%#3-%-501#%`) is a prefix range on the
+ * person_search_address index (the key from its first `#` on), the path checked on the index
+ * entry as in `searchIds`; others (a room alone, an estate alone) scan the paths' rows.
+ */
+function addressIds(db: Executor, filter: PersonFilter, pattern: string) {
+  const like = sql<SqlBool>`${sql.ref('person_search.address')} like ${pattern} escape '\\'`;
+  const prefix = addressNumberPrefix(pattern);
+  const paths = searchPaths(filter);
+  if (!prefix) {
+    return db
+      .selectFrom('person_search')
+      .select('person_search.person_id')
+      .where(like)
+      .where((w) => (paths.length ? w.or(paths.map((p) => w.and([w('person_search.org_path', '>=', p), w('person_search.org_path', '<', prefixEnd(p))]))) : sql<SqlBool>`1 = 0`));
+  }
+  // The same expression as the index, the '#' a literal (a bound parameter would not match it).
+  const numbers = sql<string>`substr(${sql.ref('person_search.address')}, instr(${sql.ref('person_search.address')}, ${sql.lit('#')}))`;
+  return db
+    .selectFrom('person_search')
+    .select('person_search.person_id')
+    .where(numbers, '>=', prefix)
+    .where(numbers, '<', prefixEnd(prefix))
+    .where((w) => (paths.length ? w.or(paths.map((p) => sql<SqlBool>`substr(${sql.ref('person_search.org_path')}, 1, ${p.length}) = ${p}`)) : sql<SqlBool>`1 = 0`))
+    .where(like);
+}
+
+/** Ids of people whose name holds `fragment`, under the search paths (on person_search_path: org_path, name). */
+function nameFragmentIds(db: Executor, filter: PersonFilter, fragment: string) {
+  const paths = searchPaths(filter);
+  return (
+    db
+      .selectFrom('person_search')
+      .select('person_search.person_id')
+      .where((w) => (paths.length ? w.or(paths.map((p) => w.and([w('person_search.org_path', '>=', p), w('person_search.org_path', '<', prefixEnd(p))]))) : sql<SqlBool>`1 = 0`))
+      // An explicit ESCAPE: SQLite has no default escape character for LIKE.
+      .where(sql<SqlBool>`${sql.ref('person_search.name')} like ${`%${escapeLike(fragment)}%`} escape '\\'`)
+  );
+}
+
 function personWhere(db: Executor, filter: PersonFilter) {
   return (eb: ExpressionBuilder<Database, 'person'>): Expression<SqlBool> => {
     // Only terms that exist: an `1 = 0 OR …` would keep the planner off the path index.
@@ -79,7 +133,7 @@ function personWhere(db: Executor, filter: PersonFilter) {
       reach.push(eb.and([eb('person.org_path', '>=', d.path), eb('person.org_path', '<', prefixEnd(d.path)), whereHasActiveTag([...d.tags], filter.today!)(eb)]));
     }
     const parts: Expression<SqlBool>[] = [reach.length === 0 ? sql<SqlBool>`1 = 0` : reach.length === 1 ? reach[0]! : eb.or(reach)];
-    if (filter.idNumberIdx) parts.push(eb('person.id_number_idx', '=', filter.idNumberIdx));
+    if (filter.idNumberIdx) parts.push(idNumberIs(eb, filter.idNumberIdx, filter.status));
     if (filter.phoneIdx) parts.push(eb('person.phone_idx', '=', filter.phoneIdx));
     if (filter.tail) {
       const of = filter.tailOf ?? ['idNumber', 'phone'];
@@ -95,21 +149,9 @@ function personWhere(db: Executor, filter: PersonFilter) {
     if (filter.pinyinPrefix) {
       parts.push(eb('person.id', 'in', searchIds(db, filter, 'name_initials', filter.pinyinPrefix).union(searchIds(db, filter, 'name_pinyin', filter.pinyinPrefix))));
     }
-    // An explicit ESCAPE: SQLite has no default escape character for LIKE.
-    if (filter.nameContains) parts.push(sql<SqlBool>`${sql.ref('person.name')} like ${`%${escapeLike(filter.nameContains)}%`} escape '\\'`);
-    if (filter.addressLike) {
-      parts.push(
-        eb(
-          'person.id',
-          'in',
-          db
-            .selectFrom('person_search')
-            .select('person_search.person_id')
-            .where(sql<SqlBool>`${sql.ref('person_search.address')} like ${filter.addressLike} escape '\\'`)
-            .where((w) => w.or(searchPaths(filter).map((p) => w.and([w('person_search.org_path', '>=', p), w('person_search.org_path', '<', prefixEnd(p))])))),
-        ),
-      );
-    }
+    // Any part of a name: the scope's (org_path, name) index entries are scanned, not its people's rows.
+    if (filter.nameContains) parts.push(eb('person.id', 'in', nameFragmentIds(db, filter, filter.nameContains)));
+    if (filter.addressLike) parts.push(eb('person.id', 'in', addressIds(db, filter, filter.addressLike)));
     if (filter.tags?.length) parts.push(whereHasActiveTag(filter.tags, filter.today!)(eb));
     if (filter.gender) parts.push(eb('person.gender', '=', filter.gender));
     if (filter.residenceType) parts.push(eb('person.residence_type', '=', filter.residenceType));
@@ -206,7 +248,12 @@ export function getPerson(db: Executor, id: string) {
 }
 
 export function findPeopleByIdNumberIdx(db: Executor, idx: string) {
-  return db.selectFrom('person').selectAll().where('id_number_idx', '=', idx).orderBy('created_at').execute();
+  return db
+    .selectFrom('person')
+    .selectAll()
+    .where((eb) => idNumberIs(eb, idx, null))
+    .orderBy('created_at')
+    .execute();
 }
 
 export function getHousehold(db: Executor, id: string) {

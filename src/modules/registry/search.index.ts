@@ -1,6 +1,7 @@
 import { pinyin } from 'pinyin-pro';
 import type { PlatformContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db/database.js';
+import { insertMany } from './people.repository.js';
 import type { PersonSearchTable } from './registry.table.js';
 
 /**
@@ -9,6 +10,18 @@ import type { PersonSearchTable } from './registry.table.js';
  * b-tree column beside the person's path. Surnames are read as surnames (单 shan, 曾 zeng).
  */
 export function searchTermsOf(name: string): { name_pinyin: string; name_initials: string } {
+  // pinyin-pro takes tens of microseconds a name, and names repeat (a city has far fewer names than people).
+  const known = termsByName.get(name);
+  if (known) return known;
+  const terms = pinyinTerms(name);
+  if (termsByName.size >= 100_000) termsByName.clear();
+  termsByName.set(name, terms);
+  return terms;
+}
+
+const termsByName = new Map<string, { name_pinyin: string; name_initials: string }>();
+
+function pinyinTerms(name: string): { name_pinyin: string; name_initials: string } {
   const syllables = pinyin(name, { toneType: 'none', type: 'array', nonZh: 'consecutive', v: true, surname: 'head' })
     .map((s) => s.toLowerCase().replace(/[^a-z0-9]/g, ''))
     .filter(Boolean);
@@ -39,7 +52,8 @@ function clean(text: string): string {
 function splitBuilding(name: string): { estate: string; number: string } {
   const s = clean(name).replace(BUILDING_SUFFIX, '');
   const m = /^(.*?)([0-9]+|[a-z]+)$/.exec(s);
-  return m ? { estate: m[1]!, number: m[2]! } : { estate: s, number: '' };
+  // No '#' in the estate: the key's numbers start at its first '#' (see person_search_address).
+  return m ? { estate: m[1]!.replace(/#/g, ''), number: m[2]! } : { estate: s.replace(/#/g, ''), number: '' };
 }
 
 /** The search key of a dwelling from the names of its building, unit and dwelling nodes. */
@@ -125,6 +139,30 @@ export function addressPattern(text: string): string | null {
   return `${head}-${r}#%`;
 }
 
+/**
+ * The literal start of an address pattern's numbers, from its first `#` up to the first
+ * wildcard (`%#3-2-501#%` → `#3-2-501#`, `%文昌%#3-%-501#%` → `#3-`), or null when the
+ * pattern names no building number: what the person_search_address index can range over.
+ */
+export function addressNumberPrefix(pattern: string): string | null {
+  let i = 0;
+  // Skip to the first unescaped '#'.
+  for (; i < pattern.length && pattern[i] !== '#'; i++) if (pattern[i] === '\\') i++;
+  if (i >= pattern.length) return null;
+  let out = '#';
+  for (i++; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '%' || c === '_') break;
+    if (c === '\\') {
+      i++;
+      if (i < pattern.length) out += pattern[i];
+      continue;
+    }
+    out += c;
+  }
+  return out.length > 1 ? out : null;
+}
+
 /** Escapes LIKE's wildcards for a pattern written with `escape '\'`. */
 export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -186,16 +224,24 @@ export async function addressTextsOf(executor: Executor, paths: string[], book =
 }
 
 async function writeSearchRows(executor: Executor, people: { id: string; name: string; org_path: string }[], book: AddressBook, fresh = false): Promise<void> {
-  await book.load(executor, people.map((p) => p.org_path));
+  await book.load(executor, new Set(people.map((p) => p.org_path)));
   if (!fresh) await executor.deleteFrom('person_search').where('person_id', 'in', people.map((p) => p.id)).execute();
-  const rows: PersonSearchTable[] = people.map((p) => ({
-    person_id: p.id,
-    org_path: p.org_path,
-    name: p.name,
-    ...searchTermsOf(p.name),
-    address: book.addressKey(p.org_path),
-  }));
-  if (rows.length) await executor.insertInto('person_search').values(rows).execute();
+  const addresses = new Map<string, string | null>();
+  const rows: PersonSearchTable[] = people.map((p) => {
+    let address = addresses.get(p.org_path);
+    if (address === undefined) addresses.set(p.org_path, (address = book.addressKey(p.org_path)));
+    const terms = searchTermsOf(p.name);
+    return { person_id: p.id, org_path: p.org_path, name: p.name, name_pinyin: terms.name_pinyin, name_initials: terms.name_initials, address };
+  });
+  await insertMany(executor, 'person_search', rows);
+}
+
+/**
+ * Search rows of people inserted just now (they have none yet): built from the rows in hand,
+ * without reading them back. A run of writes passes one AddressBook for all its batches.
+ */
+export async function indexNewPeople(executor: Executor, people: { id: string; name: string; org_path: string }[], book = new AddressBook()): Promise<void> {
+  for (let i = 0; i < people.length; i += 5000) await writeSearchRows(executor, people.slice(i, i + 5000), book, true);
 }
 
 /** Rebuilds the search rows of these people from the registry (call after every write). */

@@ -146,7 +146,8 @@ export function planRefresh(
   return { add, end };
 }
 
-async function derivedRules(executor: Executor) {
+/** The derived rules of the tag definitions (read once per run of writes). */
+export async function derivedRules(executor: Executor): Promise<{ code: string; rule: DerivedRule }[]> {
   const defs = await repo.listDefinitions(executor);
   return defs.flatMap((d) => {
     const rule = parseRule(d.derived_rule);
@@ -184,6 +185,30 @@ async function refreshBatch(executor: Executor, rules: { code: string; rule: Der
     })),
   );
   return { added: plan.add.length, ended: plan.end.length };
+}
+
+/**
+ * The derived tag rows of people written just now for the first time: they hold no derived
+ * rows yet, so nothing is read or ended, only the rows their rules call for are returned (the
+ * caller inserts them with the rest of its batch). Same plan as `refreshDerivedTags`.
+ */
+export function derivedTagsOfNewPeople(rules: { code: string; rule: DerivedRule }[], people: RuleSubject[], today: string, at: string): PersonTagTable[] {
+  if (people.length === 0 || rules.length === 0) return [];
+  return planRefresh(rules, people, [], today).add.map((a) => ({
+    id: newId(),
+    person_id: a.personId,
+    tag: a.tag,
+    source: 'derived',
+    department_code: null,
+    valid_from: a.window.from,
+    valid_to: a.window.to,
+    note: null,
+    created_by: null,
+    created_at: at,
+    ended_at: null,
+    ended_by: null,
+    end_reason: null,
+  }));
 }
 
 /**
