@@ -1,6 +1,7 @@
 import type { Executor } from '../../platform/db/database.js';
 import { newId } from '../../platform/ids.js';
 import type { Actor } from '../../platform/policy/actor.js';
+import { insertMany } from './people.repository.js';
 import type { PersonAccessTable } from './registry.table.js';
 
 /**
@@ -24,5 +25,6 @@ export async function recordPersonAccess(
     kind: entry.kind,
     purpose: entry.purpose ?? null,
   }));
-  for (let i = 0; i < rows.length; i += 500) await executor.insertInto('person_access').values(rows.slice(i, i + 500)).execute();
+  // A ledger or an export logs every person in it (a community is 13,500 rows): plain multi-row SQL.
+  await insertMany(executor, 'person_access', rows);
 }

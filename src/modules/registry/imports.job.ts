@@ -178,6 +178,14 @@ async function processImport(ctx: PlatformContext, job: ImportJobTable, runner: 
     const today = ctx.now();
     /** ID number → the row that first claimed it, across the whole file (rebuilt on resume from the rows skipped). */
     const seen = new Map<string, number>();
+    // A household's rows name the same dwelling: resolve each 楼栋/单元/房号 once.
+    const resolved = new Map<string, ReturnType<DwellingIndex['resolve']>>();
+    const resolve = (place: NonNullable<RowPerson['place']>) => {
+      const key = `${place.building}\u0000${place.unit}\u0000${place.room}`;
+      let found = resolved.get(key);
+      if (!found) resolved.set(key, (found = places.resolve(place)));
+      return found;
+    };
     const prepare = (row: DataRow): Prepared => {
       const base = { rowNumber: row.rowNumber, cells: row.cells };
       const r = normaliseRow(table.header, row.cells, today);
@@ -187,7 +195,7 @@ async function processImport(ctx: PlatformContext, job: ImportJobTable, runner: 
       if (first !== undefined) return { ...base, ok: false, reason: `与第 ${first} 行身份证号重复` };
       let dwellingId: string | null = null;
       if (p.place) {
-        const found = places.resolve(p.place);
+        const found = resolve(p.place);
         if (!found.ok) return { ...base, ok: false, reason: found.reason };
         if (!found.path.startsWith(job.org_path)) return { ...base, ok: false, reason: `房屋 ${found.label} 不在本次导入范围（${target.name}）内` };
         dwellingId = found.id;
@@ -206,25 +214,17 @@ async function processImport(ctx: PlatformContext, job: ImportJobTable, runner: 
     const chunkRows = Math.max(1, importSettings.chunkRows);
     let index = 0;
     let chunk: Prepared[] = [];
-    // The next chunk is read while the last one commits; commits still run one after another, in order.
-    let committing: Promise<void> | null = null;
-    const commit = async (rows: Prepared[], processedTo: number) => {
-      if (committing) await committing;
-      committing = commitChunk(ctx, job, runner, actor, table.header, rows, processedTo);
-      committing.catch(() => undefined); // awaited at the next chunk or at the end
-    };
     for await (const row of table.rows) {
       const prepared = prepare(row);
       index++;
       if (index <= job.processed_rows) continue; // committed by an earlier run
       chunk.push(prepared);
       if (chunk.length >= chunkRows) {
-        await commit(chunk, index);
+        await commitChunk(ctx, job, runner, actor, table.header, chunk, index);
         chunk = [];
       }
     }
-    if (chunk.length) await commit(chunk, index);
-    if (committing) await committing;
+    if (chunk.length) await commitChunk(ctx, job, runner, actor, table.header, chunk, index);
   } finally {
     table.close();
   }

@@ -60,7 +60,20 @@ export async function findActiveByIdNumberIdxs(db: Db, executor: Executor, idxs:
  */
 const quote = (name: string) => `"${name}"`;
 
+const placeholderText = new Map<string, string>();
+
+/** `(?, ?), (?, ?)` or `($1, $2), ($3, $4)`: built once per shape (a thousand rows of thirty columns is a long string). */
 function placeholders(dialect: 'sqlite' | 'postgres', rows: number, cols: number): string {
+  const key = `${dialect}:${rows}:${cols}`;
+  let text = placeholderText.get(key);
+  if (text === undefined) {
+    if (placeholderText.size > 500) placeholderText.clear();
+    placeholderText.set(key, (text = buildPlaceholders(dialect, rows, cols)));
+  }
+  return text;
+}
+
+function buildPlaceholders(dialect: 'sqlite' | 'postgres', rows: number, cols: number): string {
   const out: string[] = [];
   let n = 0;
   for (let r = 0; r < rows; r++) {

@@ -364,7 +364,17 @@ const text = (v: string | null | undefined) => (v == null || v.trim() === '' ? n
  * What the person's columns should become. `input` fields left undefined keep the existing
  * value (or null on create); the number is re-validated only when it or its type changes.
  */
-async function desiredState(ctx: PlatformContext, look: Lookup, actor: Actor, input: Partial<PersonInput>, existing: PersonTable | null, mode: Mode, meta: RequestMeta): Promise<Desired> {
+async function desiredState(
+  ctx: PlatformContext,
+  look: Lookup,
+  actor: Actor,
+  input: Partial<PersonInput>,
+  existing: PersonTable | null,
+  mode: Mode,
+  meta: RequestMeta,
+  /** The identity an upsert already resolved from the same number, type and typed values. */
+  known?: Identity,
+): Promise<Desired> {
   const db = look.db;
   const cols: Partial<PersonTable> = {};
   const now = ctx.now();
@@ -376,15 +386,18 @@ async function desiredState(ctx: PlatformContext, look: Lookup, actor: Actor, in
   if (input.idNumber !== undefined) rawNumber = input.idNumber;
   else if (existing?.id_number_enc) rawNumber = ctx.pii.decrypt(existing.id_number_enc);
   else rawNumber = null;
-  const identity = resolveIdentity(
-    idType,
-    rawNumber,
-    {
-      gender: input.gender ?? (numberTouched ? undefined : existing?.gender),
-      birthDate: input.birthDate !== undefined ? input.birthDate : numberTouched ? undefined : existing?.birth_date,
-    },
-    now,
-  );
+  const identity =
+    known && input.idNumber !== undefined && known.idType === idType
+      ? known
+      : resolveIdentity(
+          idType,
+          rawNumber,
+          {
+            gender: input.gender ?? (numberTouched ? undefined : existing?.gender),
+            birthDate: input.birthDate !== undefined ? input.birthDate : numberTouched ? undefined : existing?.birth_date,
+          },
+          now,
+        );
   cols.id_type = identity.idType;
   cols.gender = identity.gender;
   cols.birth_date = identity.birthDate;
@@ -832,6 +845,7 @@ export async function upsertPeopleByIdNumber(
   const meta: RequestMeta = {};
   const look = new Lookup(executor);
   const results: UpsertResult[] = [];
+  const now = ctx.now();
   const refuse = (e: unknown): UpsertResult => {
     if (e instanceof AppError) return { ok: false, error: e };
     throw e;
@@ -840,8 +854,8 @@ export async function upsertPeopleByIdNumber(
   const prepared = inputs.map((input) => {
     try {
       if (!input.idNumber) throw badRequest('ID_NUMBER_REQUIRED', {}, [{ field: 'idNumber', code: 'ID_NUMBER_REQUIRED' }]);
-      const identity = resolveIdentity(input.idType ?? '居民身份证', input.idNumber, { gender: input.gender, birthDate: input.birthDate }, ctx.now());
-      return { input, number: identity.number!, idx: look.idNumberIndex(ctx, identity.number!) };
+      const identity = resolveIdentity(input.idType ?? '居民身份证', input.idNumber, { gender: input.gender, birthDate: input.birthDate }, now);
+      return { input, identity, number: identity.number!, idx: look.idNumberIndex(ctx, identity.number!) };
     } catch (e) {
       return refuse(e) as { ok: false; error: AppError };
     }
@@ -874,7 +888,7 @@ export async function upsertPeopleByIdNumber(
     let desired: Desired;
     try {
       if (existing && !canAt(actor, WRITE, existing.org_path)) throw forbidden('PERSON_OUTSIDE_SCOPE');
-      desired = await desiredState(ctx, look, actor, { ...p.input, idNumber: p.number }, existing, existing ? 'upsert' : 'create', meta);
+      desired = await desiredState(ctx, look, actor, { ...p.input, idNumber: p.number }, existing, existing ? 'upsert' : 'create', meta, p.identity);
       if (!existing && desired.cols.residence_type === undefined) {
         if (!opts.defaultResidenceType) throw badRequest('VALIDATION_FAILED', {}, [{ field: 'residenceType', code: 'required' }]);
         desired.cols.residence_type = opts.defaultResidenceType(desired.cols.id_type!);

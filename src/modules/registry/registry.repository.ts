@@ -125,13 +125,20 @@ function nameFragmentIds(db: Executor, filter: PersonFilter, fragment: string) {
   );
 }
 
+/** Whether the filter searches through person_search (names, pinyin, addresses). */
+const isSearch = (f: PersonFilter) => !!(f.namePrefix || f.pinyinPrefix || f.nameContains || f.addressLike);
+
 function personWhere(db: Executor, filter: PersonFilter) {
   return (eb: ExpressionBuilder<Database, 'person'>): Expression<SqlBool> => {
+    // A search through person_search starts from its index and comes back by primary key; the
+    // scope is then checked on each row found (a prefix comparison no index serves), so neither
+    // planner walks the scope's path range instead. PostgreSQL estimates such a range at one
+    // row (paths share long prefixes) and would repeat the search for every person in it.
+    const viaSearch = isSearch(filter);
+    const under = (p: string) => (viaSearch ? sql<SqlBool>`substr(${sql.ref('person.org_path')}, 1, ${p.length}) = ${p}` : eb.and([eb('person.org_path', '>=', p), eb('person.org_path', '<', prefixEnd(p))]));
     // Only terms that exist: an `1 = 0 OR …` would keep the planner off the path index.
-    const reach: Expression<SqlBool>[] = filter.paths.map((p) => eb.and([eb('person.org_path', '>=', p), eb('person.org_path', '<', prefixEnd(p))]));
-    for (const d of filter.departments ?? []) {
-      reach.push(eb.and([eb('person.org_path', '>=', d.path), eb('person.org_path', '<', prefixEnd(d.path)), whereHasActiveTag([...d.tags], filter.today!)(eb)]));
-    }
+    const reach: Expression<SqlBool>[] = filter.paths.map(under);
+    for (const d of filter.departments ?? []) reach.push(eb.and([under(d.path), whereHasActiveTag([...d.tags], filter.today!)(eb)]));
     const parts: Expression<SqlBool>[] = [reach.length === 0 ? sql<SqlBool>`1 = 0` : reach.length === 1 ? reach[0]! : eb.or(reach)];
     if (filter.idNumberIdx) parts.push(idNumberIs(eb, filter.idNumberIdx, filter.status));
     if (filter.phoneIdx) parts.push(eb('person.phone_idx', '=', filter.phoneIdx));
@@ -197,9 +204,23 @@ function byName(db: Executor, filter: PersonFilter, desc: boolean) {
     .orderBy('person.id', dir);
 }
 
-export function listPeople(db: Executor, filter: PersonFilter, page: { limit: number; offset: number }, sort: PersonSort = 'address', desc = false): Promise<PersonTable[]> {
-  const q = sort === 'name' ? byName(db, filter, desc).selectAll('person') : ordered(db, filter, sort, desc).selectAll('person');
-  return q.limit(page.limit).offset(page.offset).execute();
+/**
+ * Totals the page query of a search already counted (`count(*) over ()`), by filter object:
+ * a search has to visit every match to sort them anyway, so `countPeople` with the same
+ * filter right after `listPeople` does not visit them again.
+ */
+const countedBySearch = new WeakMap<PersonFilter, number>();
+
+export async function listPeople(db: Executor, filter: PersonFilter, page: { limit: number; offset: number }, sort: PersonSort = 'address', desc = false): Promise<PersonTable[]> {
+  const base = sort === 'name' ? byName(db, filter, desc) : ordered(db, filter, sort, desc);
+  if (!isSearch(filter)) return base.selectAll('person').limit(page.limit).offset(page.offset).execute();
+  // A browse keeps its index-ordered LIMIT (a window count would read a whole street first).
+  // A search sorts its matches by what person_id_scope holds, then reads the page's rows only.
+  const ids = await base.select(['person.id', sql<number>`count(*) over ()`.as('matches_total')]).limit(page.limit).offset(page.offset).execute();
+  if (ids.length === 0) return [];
+  countedBySearch.set(filter, Number(ids[0]!.matches_total));
+  const rows = new Map((await getPeopleByIds(db, ids.map((r) => r.id))).map((r) => [r.id, r]));
+  return ids.flatMap((r) => rows.get(r.id) ?? []);
 }
 
 /** Ids only, in list order (exports fetch the rows in batches after). */
@@ -210,6 +231,8 @@ export async function listPeopleIds(db: Executor, filter: PersonFilter, limit: n
 }
 
 export async function countPeople(db: Executor, filter: PersonFilter): Promise<number> {
+  const counted = countedBySearch.get(filter);
+  if (counted !== undefined) return counted;
   const r = await db.selectFrom('person').select(sql<number>`count(*)`.as('n')).where(personWhere(db, filter)).executeTakeFirstOrThrow();
   return Number(r.n);
 }

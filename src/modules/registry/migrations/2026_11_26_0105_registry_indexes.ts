@@ -14,6 +14,8 @@ import { binaryCollation, dialectOf } from '../../../platform/db/dialect.js';
  *   `3幢2单元501` is then a prefix range (`#3-2-501#…`) instead of a scan. `instr` is SQLite's;
  *   PostgreSQL gets a one-line SQL function of that name (inlined by the planner), so the
  *   repository writes one expression for both.
+ * - person (id, status, org_path): what a search checks and sorts its matches by, read from
+ *   the index rather than from each match's row.
  * - One active person per ID number: a partial UNIQUE index on the blind index of active
  *   people, which also serves every upsert's look-up. Ended records get a partial index of
  *   their own, so an import of new people maintains one index on the number, not two.
@@ -45,12 +47,19 @@ export const registryIndexes: Migration = {
       await sql`alter index person_search_next_pkey rename to person_search_pkey`.execute(db);
       await sql`alter table person_search rename constraint person_search_next_person_id_fkey to person_search_person_id_fkey`.execute(db);
     }
-    await db.schema.createIndex('person_search_initials').on('person_search').columns(['name_initials', 'org_path']).execute();
-    await db.schema.createIndex('person_search_pinyin').on('person_search').columns(['name_pinyin', 'org_path']).execute();
-    await db.schema.createIndex('person_search_name').on('person_search').columns(['name', 'org_path']).execute();
+    // Every search index ends with the path (checked on the entry) and the person id (what the
+    // search returns), so a search reads index entries only: PostgreSQL can scan index-only
+    // instead of visiting a heap page for every entry of a two-letter prefix.
+    await db.schema.createIndex('person_search_initials').on('person_search').columns(['name_initials', 'org_path', 'person_id']).execute();
+    await db.schema.createIndex('person_search_pinyin').on('person_search').columns(['name_pinyin', 'org_path', 'person_id']).execute();
+    await db.schema.createIndex('person_search_name').on('person_search').columns(['name', 'org_path', 'person_id']).execute();
     // With the name beside the path, "any part of a name" inside a community reads this index only.
-    await db.schema.createIndex('person_search_path').on('person_search').columns(['org_path', 'name']).execute();
-    await sql`create index person_search_address on person_search (substr(address, instr(address, '#')), org_path)`.execute(db);
+    await db.schema.createIndex('person_search_path').on('person_search').columns(['org_path', 'name', 'person_id']).execute();
+    await sql`create index person_search_address on person_search (substr(address, instr(address, '#')), org_path, person_id)`.execute(db);
+
+    // A search comes back to person by id for each match, to check status and scope and to sort
+    // by path: with those beside the id it reads this index only (new ids append to it).
+    await db.schema.createIndex('person_id_scope').on('person').columns(['id', 'status', 'org_path']).execute();
 
     await db.schema.dropIndex('person_id_number_idx').execute();
     await sql`create unique index person_id_number_active on person (id_number_idx) where status = 'active'`.execute(db);
