@@ -14,6 +14,10 @@
  * 100,000), BENCH_PG_URL (default the test database; set to "off" to skip PostgreSQL),
  * BENCH_ONLY=server (a quick look, no document) or BENCH_ONLY=registry (only the registry
  * section, spliced into docs/benchmarks.md; BENCH_DB=sqlite or postgres for one database).
+ *
+ * Grid events (bench/events.ts) at BENCH_EVENTS events (default 1,000,000), BENCH_EVENT_REPORTS
+ * reports each way (default 2,000): BENCH_ONLY=events runs only that section and splices it in
+ * (BENCH_DB as above; BENCH_EXPLAIN=1 prints the indicators' query plan).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -34,6 +38,7 @@ import { addressTextsOf } from '../src/modules/registry/search.index.js';
 import { countInSubtree, getAncestors, insertNodes, listInSubtree } from '../src/platform/org/org.repository.js';
 import { newNodeRow } from '../src/platform/org/org.service.js';
 import { generateCity } from './generate-city.js';
+import { benchEvents, eventsSection, type EventsFigures } from './events.js';
 import ExcelJS from 'exceljs';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
@@ -58,6 +63,8 @@ const RESIDENTS = Number(process.env.BENCH_RESIDENTS ?? 1_000_000);
 const DWELLINGS = Number(process.env.BENCH_DWELLINGS ?? 1_000_000);
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const IMPORT_ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+const EVENT_REPORTS = Number(process.env.BENCH_EVENT_REPORTS ?? 2_000);
 
 const lines: string[] = [];
 const log = (msg: string) => console.log(msg);
@@ -721,12 +728,12 @@ function registrySection(figs: RegistryFigures[]): string[] {
   return out;
 }
 
-/** Replaces (or appends) the registry section of docs/benchmarks.md. */
-function spliceRegistrySection(section: string[]) {
+/** Replaces (or appends) the section of docs/benchmarks.md whose heading starts with `heading`. */
+function spliceSection(section: string[], heading = '## Registry at ') {
   const file = path.join(root, 'docs', 'benchmarks.md');
   const doc = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n';
   const docLines = doc.split('\n');
-  const start = docLines.findIndex((l) => l.startsWith('## Registry at '));
+  const start = docLines.findIndex((l) => l.startsWith(heading));
   let end = start < 0 ? -1 : docLines.findIndex((l, i) => i > start && l.startsWith('## '));
   if (start >= 0 && end < 0) end = docLines.length;
   const next = start < 0 ? [...docLines, ...(docLines[docLines.length - 1] === '' ? [] : ['']), ...section] : [...docLines.slice(0, start), ...section, ...docLines.slice(end)];
@@ -749,7 +756,18 @@ async function main() {
     if (only !== 'postgres') figs.push(await benchRegistry('sqlite'));
     if (withPg && only !== 'sqlite') figs.push(await benchRegistry('postgres'));
     const section = registrySection(figs);
-    spliceRegistrySection(section);
+    spliceSection(section);
+    console.log('\n' + section.join('\n'));
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'events') {
+    const only = process.env.BENCH_DB;
+    const figs: EventsFigures[] = [];
+    const opts = { events: EVENTS, reports: EVENT_REPORTS, log };
+    if (only !== 'postgres') figs.push(await benchEvents('sqlite', openFresh, opts));
+    if (withPg && only !== 'sqlite') figs.push(await benchEvents('postgres', openFresh, opts));
+    const section = eventsSection(figs, machine());
+    spliceSection(section, '## Grid events at ');
     console.log('\n' + section.join('\n'));
     return;
   }
@@ -768,6 +786,8 @@ async function main() {
   const city = await benchCity();
   const registry = [await benchRegistry('sqlite')];
   if (withPg) registry.push(await benchRegistry('postgres'));
+  const events = [await benchEvents('sqlite', openFresh, { events: EVENTS, reports: EVENT_REPORTS, log })];
+  if (withPg) events.push(await benchEvents('postgres', openFresh, { events: EVENTS, reports: EVENT_REPORTS, log }));
 
   const date = new Date().toISOString().slice(0, 10);
   lines.push('# Benchmarks', '');
@@ -808,6 +828,7 @@ async function main() {
   lines.push(`| count people in the whole city (5 runs) | ${ms(city.figures.countCity.p50)} / ${ms(city.figures.countCity.p99)} |`);
   lines.push('');
   lines.push(...registrySection(registry));
+  lines.push(...eventsSection(events, machine()));
   fs.mkdirSync(path.join(root, 'docs'), { recursive: true });
   fs.writeFileSync(path.join(root, 'docs', 'benchmarks.md'), lines.join('\n'));
   console.log('\n' + lines.join('\n'));

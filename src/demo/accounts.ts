@@ -29,6 +29,8 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { username: 'volunteer01', displayName: '志愿者 徐美玲', role: 'volunteer', node: 'xishan', isPerson: true },
   { username: 'provider01', displayName: '海宁市乐龄居家养老服务中心', role: 'provider', node: 'xishan' },
   { username: 'resident01', displayName: '居民 朱志强', role: 'resident', node: 'grid01', isPerson: true },
+  // An outside system: reports through Open311 with the demo API token (see src/modules/events/open311).
+  { username: 'open311', displayName: 'Open311 演示客户端（随手拍）', role: 'api_client', node: 'city' },
 ];
 
 /**

@@ -263,6 +263,7 @@ export async function lookupApiToken(ctx: PlatformContext, token: string): Promi
   }
   const found = await actorFor(ctx, row.user_id, 'token');
   if (!found) return { status: 'none' };
+  found.actor.tokenId = row.id;
   return { status: 'ok', ...found };
 }
 

@@ -17,6 +17,8 @@ export interface Actor {
   personId: string | null;
   via: 'session' | 'token';
   sessionId?: string;
+  /** The API token's id when `via` is `token` (modules record which client did what). */
+  tokenId?: string;
 }
 
 export function hasPermission(actor: Actor | null | undefined, permission: string): boolean {

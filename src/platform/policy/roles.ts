@@ -15,6 +15,7 @@ export const ROLES = [
   'volunteer',
   'provider',
   'resident',
+  'api_client',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -30,6 +31,8 @@ export const ROLE_LABELS: Record<Role, { 'zh-CN': string; en: string }> = {
   volunteer: { 'zh-CN': '志愿者', en: 'Volunteer' },
   provider: { 'zh-CN': '服务商', en: 'Service provider' },
   resident: { 'zh-CN': '居民', en: 'Resident' },
+  /** An outside system (an Open311 client) acting through an API token. */
+  api_client: { 'zh-CN': '外部系统', en: 'API client' },
 };
 
 /** Roles that must use a second factor outside demo mode. */

@@ -14,6 +14,18 @@ const CommunityPage = lazy(() => import('./pages/CommunityPage.js'));
 const MePage = lazy(() => import('./pages/MePage.js'));
 const LoginPage = lazy(() => import('./pages/LoginPage.js'));
 const MyRecordPage = lazy(() => import('./pages/MyRecordPage.js'));
+const ReportEventPage = lazy(() => import('./events/ReportEventPage.js'));
+const MyEventsPage = lazy(() => import('./events/MyEventsPage.js'));
+const MyEventDetailPage = lazy(() => import('./events/MyEventsPage.js').then((m) => ({ default: m.MyEventDetailPage })));
+const EventMapPage = lazy(() => import('./events/EventMapPage.js'));
+
+/** Top-bar titles of pages under a tab (their words are in messages.ts, before the chunk loads). */
+const PAGE_TITLES: [RegExp, string][] = [
+  [/^\/services\/report$/, 'rev.title.report'],
+  [/^\/me\/events$/, 'rev.title.mine'],
+  [/^\/me\/events\/[^/]+$/, 'rev.title.detail'],
+  [/^\/community\/map$/, 'rev.title.map'],
+];
 
 export const RESIDENT_BASE = '/m';
 
@@ -26,8 +38,17 @@ function TopBar() {
   useEffect(() => {
     window.scrollTo(0, 0);
   }, [location]);
+  const page = PAGE_TITLES.find(([re]) => re.test(location));
   const title =
-    location === '/login' ? t('login.title') : location === '/me/record' ? t('myRecord.title') : tab && tab.path !== '/' ? t(tab.label) : t('resident.title');
+    location === '/login'
+      ? t('login.title')
+      : location === '/me/record'
+        ? t('myRecord.title')
+        : page
+          ? t(page[1])
+          : tab && tab.path !== '/'
+            ? t(tab.label)
+            : t('resident.title');
   return (
     <header className="r-topbar">
       <h1 style={{ font: 'inherit', margin: 0 }}>{title}</h1>
@@ -56,6 +77,10 @@ export function App() {
                 <Route path="/community" component={CommunityPage} />
                 <Route path="/me" component={MePage} />
                 <Route path="/me/record" component={MyRecordPage} />
+                <Route path="/services/report" component={ReportEventPage} />
+                <Route path="/me/events" component={MyEventsPage} />
+                <Route path="/me/events/:id" component={MyEventDetailPage} />
+                <Route path="/community/map" component={EventMapPage} />
                 <Route path="/login" component={LoginPage} />
                 <Route>
                   <Redirect to="/" replace />

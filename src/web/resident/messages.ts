@@ -55,6 +55,15 @@ addMessages({
   // The title is needed by the top bar and 我的 before the page's own chunk loads.
   'myRecord.title': { 'zh-CN': '我的档案', en: 'My record' },
 
+  // Grid events (网格事件): titles and the links that lead to them.
+  'rev.title.report': { 'zh-CN': '随手拍', en: 'Report a problem' },
+  'rev.title.mine': { 'zh-CN': '我的上报', en: 'My reports' },
+  'rev.title.detail': { 'zh-CN': '事件详情', en: 'Event' },
+  'rev.title.map': { 'zh-CN': '社区事件地图', en: 'Community event map' },
+  'rev.reportHint': { 'zh-CN': '拍下身边的问题：环境卫生、设施损坏、安全隐患、邻里纠纷', en: 'Snap a problem: litter, broken facilities, hazards, disputes' },
+  'rev.mineHint': { 'zh-CN': '我反映的问题和办理进度', en: 'What I reported and how it is going' },
+  'rev.mapHint': { 'zh-CN': '社区里反映的问题和办理状态（匿名）', en: 'Problems in the community and where they stand (anonymous)' },
+
   'login.title': { 'zh-CN': '居民登录', en: 'Resident login' },
   'login.usernamePlaceholder': { 'zh-CN': '请输入用户名', en: 'Your username' },
   'login.passwordPlaceholder': { 'zh-CN': '请输入密码', en: 'Your password' },

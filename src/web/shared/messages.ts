@@ -46,6 +46,7 @@ export const baseMessages = {
   'role.volunteer': { 'zh-CN': '志愿者', en: 'Volunteer' },
   'role.provider': { 'zh-CN': '服务商', en: 'Service provider' },
   'role.resident': { 'zh-CN': '居民', en: 'Resident' },
+  'role.api_client': { 'zh-CN': '外部系统', en: 'API client' },
 
   'kind.city': { 'zh-CN': '市', en: 'City' },
   'kind.district': { 'zh-CN': '区县', en: 'District' },

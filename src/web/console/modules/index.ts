@@ -7,7 +7,8 @@ import { orgModule } from './org/index.js';
 import { registryModule } from './registry/index.js';
 import { inboxModule } from './inbox/index.js';
 import { auditModule } from './audit/index.js';
+import { eventsModule } from './events/index.js';
 
 export type { ConsoleModule, ConsoleMenuEntry, ConsoleRoute } from './types.js';
 
-export const consoleModules: ConsoleModule[] = [orgModule, registryModule, inboxModule, auditModule];
+export const consoleModules: ConsoleModule[] = [orgModule, registryModule, eventsModule, inboxModule, auditModule];

@@ -1,4 +1,4 @@
-import { useLocation } from 'wouter';
+import { Link, useLocation } from 'wouter';
 import Button from 'antd-mobile/es/components/button';
 import List from 'antd-mobile/es/components/list';
 import { api } from '../../shared/api.js';
@@ -41,20 +41,30 @@ export default function CommunityPage() {
   const session = useSession();
   const [, navigate] = useLocation();
   return (
-    <section className="r-card" aria-labelledby="community-messages">
-      <h2 id="community-messages">{t('community.messages')}</h2>
-      {session.status === 'ready' ? (
-        <Messages />
-      ) : session.status === 'anonymous' ? (
-        <>
-          <p className="r-muted">{t('community.loginFirst')}</p>
-          <Button block color="primary" onClick={() => navigate('/login')}>
-            {t('common.login')}
-          </Button>
-        </>
-      ) : (
-        <div className="r-loading">{t('common.loading')}</div>
-      )}
-    </section>
+    <>
+      {/* 在线实时监督: open to everyone, logged in or not. */}
+      <Link href="/community/map" className="r-nav-link r-card" style={{ marginTop: 0 }} data-testid="community-map-link">
+        <span>
+          <strong>{t('rev.title.map')}</strong>
+          <span className="r-muted r-nav-link-hint">{t('rev.mapHint')}</span>
+        </span>
+        <span aria-hidden="true">›</span>
+      </Link>
+      <section className="r-card" aria-labelledby="community-messages">
+        <h2 id="community-messages">{t('community.messages')}</h2>
+        {session.status === 'ready' ? (
+          <Messages />
+        ) : session.status === 'anonymous' ? (
+          <>
+            <p className="r-muted">{t('community.loginFirst')}</p>
+            <Button block color="primary" onClick={() => navigate('/login')}>
+              {t('common.login')}
+            </Button>
+          </>
+        ) : (
+          <div className="r-loading">{t('common.loading')}</div>
+        )}
+      </section>
+    </>
   );
 }

@@ -8,7 +8,7 @@ import { ElderlyPanel } from '../components/ElderlyPanel.js';
 
 const QUICK: { href: string; label: string; icon: ReactNode }[] = [
   { href: '/services', label: 'services.guide', icon: <Icon name="file" /> },
-  { href: '/services', label: 'services.report', icon: <Icon name="sound" /> },
+  { href: '/services/report', label: 'services.report', icon: <Icon name="sound" /> },
   { href: '/services', label: 'services.elderCare', icon: <Icon name="heart" /> },
   { href: '/services', label: 'services.progress', icon: <Icon name="clock" /> },
 ];

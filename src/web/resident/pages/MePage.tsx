@@ -44,6 +44,15 @@ export default function MePage() {
                 <span aria-hidden="true">›</span>
               </Link>
             )}
+            {session.me.roles.some((r) => r.role === 'resident' || r.role === 'volunteer') && (
+              <Link href="/me/events" className="r-nav-link" data-testid="me-events-link">
+                <span>
+                  <strong>{t('rev.title.mine')}</strong>
+                  <span className="r-muted r-nav-link-hint">{t('rev.mineHint')}</span>
+                </span>
+                <span aria-hidden="true">›</span>
+              </Link>
+            )}
           </>
         ) : (
           <>
