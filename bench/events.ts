@@ -16,7 +16,7 @@ import { listEvents, reportEvent } from '../src/modules/events/events.service.js
 import { OPEN_STATES } from '../src/modules/events/events.repository.js';
 import { computeIndicators } from '../src/modules/events/events.indicators.js';
 import { exportIndicators } from '../src/modules/events/indicators.xlsx.js';
-import { indicatorsQuery } from '../src/modules/events/indicators.repository.js';
+import { indicatorsQuery, placesIn } from '../src/modules/events/indicators.repository.js';
 import { ensureWorkClock } from '../src/modules/events/indicators.clock.js';
 import type { IndicatorGroupBy } from '../src/modules/events/indicators.schema.js';
 import { generateEvents, type EventCity } from './generate-events.js';
@@ -128,7 +128,7 @@ export async function benchEvents(
     if (process.env.BENCH_EXPLAIN) {
       const clock = await ensureWorkClock(ctx);
       const range = { from: `${city.from}T00:00:00.000Z`, to: `${city.to}T16:00:00.000Z`, asOf: ctx.now().toISOString() };
-      const q = indicatorsQuery(ctx.db.dialect, clock, { paths: [street.path], departmentPaths: [] }, range, 'node').compile(db);
+      const q = indicatorsQuery(ctx.db.dialect, clock, { paths: [street.path], departmentPaths: [] }, range, 'place', await placesIn(ctx.db, [street.path])).compile(db);
       log(await explain(ctx, q.sql, q.parameters));
     }
 

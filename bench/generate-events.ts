@@ -15,6 +15,8 @@ import { linkDefaultDepartments } from '../src/modules/events/categories.service
 import { warnAtFor } from '../src/modules/events/events.deadlines.js';
 import type { EventChannel, EventRating, EventState, EventUrgency, GridEventTable } from '../src/modules/events/events.table.js';
 import { URGENCY_FACTOR } from '../src/modules/events/events.workflow.js';
+import { workSecondsBetween } from '../src/modules/events/indicators.durations.js';
+import { ensureWorkClock } from '../src/modules/events/indicators.clock.js';
 
 export interface GenerateEventsOptions {
   /** How many events over the year before `end`. */
@@ -92,7 +94,8 @@ const DAY = 86_400_000;
  * facts the loop would have left on each row (acceptance, dispatches and returns, handling,
  * extensions, suspensions, rework, closing, ratings), and the open ones in the state and stage
  * clock they would be in now. Times follow the working-hours calendar; deadlines are the
- * categories' own. Deterministic for a seed. The tree is streets × communities × grids (org
+ * categories' own; working times measured onto the rows as the indicators' job does.
+ * Deterministic for a seed. The tree is streets × communities × grids (org
  * nodes only, grids with polygons so residents can report by location).
  */
 export async function generateEvents(ctx: PlatformContext, opts: GenerateEventsOptions): Promise<EventCity> {
@@ -164,6 +167,8 @@ export async function generateEvents(ctx: PlatformContext, opts: GenerateEventsO
   // Some grids are busier than others (markets, old estates): a weight per grid.
   const pickGrid = weighted(grids.map((g) => [g, 0.4 + rnd() * rnd() * 3] as const));
 
+  // The calendar as a table first, as the indicators' job has it before it measures anything.
+  await ensureWorkClock(ctx);
   const cal = await getWorkCalendar(ctx);
   const now = ctx.now();
   const endDay = localDate(now.getTime());
@@ -183,7 +188,7 @@ export async function generateEvents(ctx: PlatformContext, opts: GenerateEventsO
     const batch = pending;
     pending = [];
     await db.transaction().execute(async (trx) => {
-      for (let i = 0; i < batch.length; i += insertChunk) await trx.insertInto('grid_event').values(batch.slice(i, i + insertChunk)).execute();
+      for (let i = 0; i < batch.length; i += insertChunk) await trx.insertInto('grid_event').values(batch.slice(i, i + insertChunk) as never).execute();
     });
   };
   for (const [i, day] of days.entries()) {
@@ -193,7 +198,14 @@ export async function generateEvents(ctx: PlatformContext, opts: GenerateEventsO
     carry -= n;
     const midnight = Date.parse(`${day.date}T00:00:00Z`) - 8 * 3_600_000;
     // Reports cluster in the day: most between 07:30 and 19:00, a few at night.
-    const times = Array.from({ length: n }, () => midnight + (rnd() < 0.85 ? (7.5 + rnd() * 11.5) * 3_600_000 : rnd() * DAY)).sort((a, b) => a - b);
+    // Today only up to now.
+    const span = Math.min(DAY, now.getTime() - midnight);
+    const draw = () => midnight + (rnd() < 0.85 ? (7.5 + rnd() * 11.5) * 3_600_000 : rnd() * DAY);
+    const times = Array.from({ length: n }, () => {
+      let t = draw();
+      for (let k = 0; k < 8 && t - midnight >= span; k++) t = draw();
+      return t - midnight >= span ? midnight + rnd() * span : t;
+    }).sort((a, b) => a - b);
     let seq = 0;
     for (const t of times) {
       const created = new Date(t);
@@ -202,6 +214,12 @@ export async function generateEvents(ctx: PlatformContext, opts: GenerateEventsO
       const leaf = pickLeaf(rnd);
       const row = simulate(rnd, cal, now, created, leaf, grid, communityOf.get(grid.id)!, streetOf.get(communityOf.get(grid.id)!.id)!);
       row.code = `SJ${day.date.replace(/-/g, '')}-${String(++seq).padStart(4, '0')}`;
+      // The working times the indicators' job measures onto each row as the year goes by.
+      Object.assign(row, {
+        response_work_seconds: row.accepted_at ? workSecondsBetween(cal, row.created_at, row.accepted_at) : null,
+        handling_work_seconds: row.handled_at && row.first_dispatched_at ? workSecondsBetween(cal, row.first_dispatched_at, row.handled_at) : null,
+        handling_work_for: row.handled_at && row.first_dispatched_at ? row.handled_at : null,
+      });
       states[row.state] = (states[row.state] ?? 0) + 1;
       pending.push(row);
       made++;

@@ -18,6 +18,10 @@
  * Grid events (bench/events.ts) at BENCH_EVENTS events (default 1,000,000), BENCH_EVENT_REPORTS
  * reports each way (default 2,000): BENCH_ONLY=events runs only that section and splices it in
  * (BENCH_DB as above; BENCH_EXPLAIN=1 prints the indicators' query plan).
+ *
+ * The service hall (bench/services.ts): guide search p95 over the seeded catalogue
+ * (BENCH_GUIDE_SEARCHES queries per row, default 1,000) and application submissions per second
+ * (BENCH_APPLICATIONS, default 300): BENCH_ONLY=services runs only that section and splices it in.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -39,6 +43,7 @@ import { countInSubtree, getAncestors, insertNodes, listInSubtree } from '../src
 import { newNodeRow } from '../src/platform/org/org.service.js';
 import { generateCity } from './generate-city.js';
 import { benchEvents, eventsSection, type EventsFigures } from './events.js';
+import { benchServices, servicesSection, type ServicesFigures } from './services.js';
 import ExcelJS from 'exceljs';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
@@ -65,6 +70,8 @@ const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/t
 const IMPORT_ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const EVENT_REPORTS = Number(process.env.BENCH_EVENT_REPORTS ?? 2_000);
+const GUIDE_SEARCHES = Number(process.env.BENCH_GUIDE_SEARCHES ?? 1_000);
+const APPLICATIONS = Number(process.env.BENCH_APPLICATIONS ?? 300);
 
 const lines: string[] = [];
 const log = (msg: string) => console.log(msg);
@@ -771,6 +778,17 @@ async function main() {
     console.log('\n' + section.join('\n'));
     return;
   }
+  if (process.env.BENCH_ONLY === 'services') {
+    const only = process.env.BENCH_DB;
+    const figs: ServicesFigures[] = [];
+    const opts = { searches: GUIDE_SEARCHES, submissions: APPLICATIONS, log };
+    if (only !== 'postgres') figs.push(await benchServices('sqlite', openFresh, opts));
+    if (withPg && only !== 'sqlite') figs.push(await benchServices('postgres', openFresh, opts));
+    const section = servicesSection(figs, machine());
+    spliceSection(section, '## Service hall');
+    console.log('\n' + section.join('\n'));
+    return;
+  }
   if (!fs.existsSync(path.join(root, 'dist/web/resident/index.html'))) {
     execFileSync('npm', ['run', 'build:web'], { cwd: root, stdio: 'inherit' });
   }
@@ -788,6 +806,8 @@ async function main() {
   if (withPg) registry.push(await benchRegistry('postgres'));
   const events = [await benchEvents('sqlite', openFresh, { events: EVENTS, reports: EVENT_REPORTS, log })];
   if (withPg) events.push(await benchEvents('postgres', openFresh, { events: EVENTS, reports: EVENT_REPORTS, log }));
+  const services = [await benchServices('sqlite', openFresh, { searches: GUIDE_SEARCHES, submissions: APPLICATIONS, log })];
+  if (withPg) services.push(await benchServices('postgres', openFresh, { searches: GUIDE_SEARCHES, submissions: APPLICATIONS, log }));
 
   const date = new Date().toISOString().slice(0, 10);
   lines.push('# Benchmarks', '');
@@ -829,6 +849,7 @@ async function main() {
   lines.push('');
   lines.push(...registrySection(registry));
   lines.push(...eventsSection(events, machine()));
+  lines.push(...servicesSection(services, machine()));
   fs.mkdirSync(path.join(root, 'docs'), { recursive: true });
   fs.writeFileSync(path.join(root, 'docs', 'benchmarks.md'), lines.join('\n'));
   console.log('\n' + lines.join('\n'));

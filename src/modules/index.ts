@@ -2,9 +2,10 @@ import type { LinliModule } from '../platform/module.js';
 import { platformModule } from '../platform/platform.module.js';
 import { registryModule } from './registry/registry.module.js';
 import { eventsModule } from './events/events.module.js';
+import { servicesModule } from './services/services.module.js';
 
 /**
  * The one list of modules. Order matters for migrations' foreign keys and demo seeding:
  * platform first, then business modules in dependency order.
  */
-export const modules: LinliModule[] = [platformModule, registryModule, eventsModule];
+export const modules: LinliModule[] = [platformModule, registryModule, eventsModule, servicesModule];

@@ -1,6 +1,7 @@
 import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { loginAs } from '../helpers/http.js';
 import { DESKTOP, launchBrowser, openSession, PASSWORD, PHONE, startServer, type TestServer } from './harness.js';
 
 /*
@@ -85,7 +86,8 @@ describe('grid events in Chromium', () => {
     await server?.close();
   });
 
-  it('a resident reports with a photo, the dispatcher dispatches, the grid worker closes it, the resident rates it; the public map shows it anonymised', async () => {
+  // Four people and four browser contexts: more than the project's default minute on a busy machine.
+  it('a resident reports with a photo, the dispatcher dispatches, the grid worker closes it, the resident rates it; the public map shows it anonymised', { timeout: 180_000 }, async () => {
     // ---- The resident, on a phone: 办事 → 随手拍, category with its attribute, photo, position.
     const resident = await openSession(browser, PHONE);
     await resident.context.grantPermissions(['geolocation'], { origin: server.url });
@@ -255,5 +257,167 @@ describe('grid events in Chromium', () => {
       expect(s.errors).toEqual([]);
       await s.context.close();
     }
+  });
+
+  it('长辈模式 on the event pages: an address report with a multiple choice, 60 px targets, ≥ 18 px text, no pop-ups; withdrawn before acceptance', async () => {
+    const { page, context, errors } = await openSession(browser, PHONE);
+    await context.addInitScript(() => localStorage.setItem('linli.elderly', JSON.stringify({ on: true, size: 20 })));
+    await residentLogin(page, server.url);
+    expect(await page.evaluate(() => document.documentElement.classList.contains('elderly'))).toBe(true);
+
+    /** Every visible control in the page body: at least 60×60 px; text at least 18 px with line height ≥ 1.3. */
+    const expectElderly = async () => {
+      const boxes = await page
+        .locator('main button, main select, main input:not([type="file"]):not([type="checkbox"]), main textarea, main .rev-file, main .rev-check, main a')
+        .evaluateAll((els) =>
+          els
+            .filter((e) => e.getAttribute('aria-hidden') !== 'true' && (e as HTMLElement).offsetParent !== null)
+            .map((e) => ({ what: e.outerHTML.slice(0, 80), ...(e.getBoundingClientRect().toJSON() as DOMRect) })),
+        );
+      expect(boxes.length).toBeGreaterThan(0);
+      for (const b of boxes) {
+        expect(b.height, b.what).toBeGreaterThanOrEqual(60);
+        expect(b.width, b.what).toBeGreaterThanOrEqual(60);
+      }
+      const texts = await page.locator('main label, main p, main legend, main li, main dd').evaluateAll((els) =>
+        els.map((e) => ({ what: e.textContent?.slice(0, 30), size: parseFloat(getComputedStyle(e).fontSize), line: parseFloat(getComputedStyle(e).lineHeight) })),
+      );
+      for (const x of texts) {
+        expect(x.size, x.what ?? '').toBeGreaterThanOrEqual(18);
+        expect(x.line / x.size, x.what ?? '').toBeGreaterThanOrEqual(1.3);
+      }
+      expect(await page.locator('[role="dialog"], .adm-mask, .adm-toast-main').count()).toBe(0);
+    };
+
+    await page.goto(`${server.url}/m/services/report`);
+    const form = page.getByTestId('report-form');
+    await form.getByTestId('report-group').selectOption({ label: '民生诉求' });
+    await form.getByTestId('report-category').selectOption({ label: '困难救助' });
+    const need = form.getByTestId('attr-need');
+    await need.getByText('生活困难').click();
+    await need.getByText('医疗').click();
+    await form.locator('#rev-description').fill('楼上独居老人腿脚不便，看病买药都很困难');
+    await expectElderly();
+    // 楼栋-单元-房号 as residents type them: bare numbers get 幢, 单元, 室.
+    await form.getByTestId('report-community').fill('西山社区');
+    await form.getByTestId('report-building').fill('1');
+    await form.getByTestId('report-unit').fill('1');
+    await form.getByTestId('report-room').fill('101');
+    expect(await form.getByTestId('report-address-preview').innerText()).toContain('西山社区1幢1单元101室');
+    await page.getByTestId('report-submit').click();
+    await page.getByTestId('report-done').waitFor();
+    await expectElderly();
+    await page.getByTestId('report-view').click();
+    await page.getByTestId('my-event-state').getByText('待受理').waitFor();
+    const detail = await page.getByTestId('my-event-detail').innerText();
+    expect(detail).toContain('西山社区1幢1单元101室');
+    expect(detail).toContain('西山社区第一网格');
+    expect(detail).toMatch(/困难类型\s+生活困难、医疗/);
+    await expectElderly();
+
+    // Not accepted yet: the reporter withdraws it, inline.
+    await page.getByTestId('withdraw-submit').click();
+    await page.getByTestId('my-event-state').getByText('已撤回').waitFor();
+    expect(await page.getByTestId('withdraw-form').count()).toBe(0);
+    expect((await page.getByTestId('my-event-step').allInnerTexts()).at(-1)).toContain('撤回');
+
+    await page.goto(`${server.url}/m/me/events`);
+    await page.getByTestId('my-event').first().waitFor();
+    await expectElderly();
+    await page.goto(`${server.url}/m/community/map`);
+    await page.getByTestId('map-count').waitFor();
+    await expectElderly();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('staff pages: a category edited, indicators with charts and an xlsx, a patrol track over its grid and coverage', { timeout: 120_000 }, async () => {
+    // A patrol of grid01, walked over ten minutes (the server's clock moves; the points are timed inside the patrol).
+    const worker = await loginAs(server.app, 'grid01');
+    const started = await server.app.inject({ method: 'POST', url: '/api/v1/patrols', headers: worker.headers, payload: { gridId: server.fixture.nodes.grid01.id } });
+    expect(started.statusCode).toBe(201);
+    const patrol = started.json() as { id: string; startedAt: string };
+    server.platform.advance(10 * 60_000);
+    const at = (minutes: number) => new Date(Date.parse(patrol.startedAt) + minutes * 60_000).toISOString();
+    const walk = [
+      [120.681, 30.531],
+      [120.681, 30.533],
+      [120.683, 30.533],
+      [120.685, 30.533],
+      [120.685, 30.531],
+    ];
+    const points = walk.map(([lng, lat], i) => ({ at: at(i + 1), lat: lat!, lng: lng!, ...(i === 2 ? { note: '3幢北侧路灯不亮' } : {}) }));
+    const posted = await server.app.inject({ method: 'POST', url: `/api/v1/patrols/${patrol.id}/points`, headers: worker.headers, payload: { points } });
+    expect(posted.statusCode).toBe(200);
+    const ended = await server.app.inject({ method: 'POST', url: `/api/v1/patrols/${patrol.id}/end`, headers: worker.headers, payload: { summary: '巡查一圈，路灯一处不亮' } });
+    expect(ended.statusCode).toBe(200);
+
+    const { page, errors } = await openSession(browser, DESKTOP);
+    await consoleLogin(page, server.url, 'street');
+    const menu = page.getByTestId('side-menu');
+
+    // 巡查记录: the history, the track drawn over the grid, the coverage per grid.
+    await menu.getByText('巡查记录', { exact: true }).click();
+    const patrols = page.getByTestId('patrols-table');
+    await patrols.getByText('网格员 李建华').waitFor();
+    expect(await patrols.innerText()).toContain('巡查一圈，路灯一处不亮');
+    await patrols.getByTestId('patrol-link').first().click();
+    await page.waitForURL(new RegExp(`/console/patrols/${patrol.id}$`));
+    const track = page.getByTestId('patrol-track');
+    await track.locator('svg').waitFor();
+    // The grid outline, the walked path, and the point with a note.
+    expect(await track.locator('svg path').count()).toBeGreaterThanOrEqual(3);
+    expect(await page.getByTestId('patrol-detail').innerText()).toContain('3幢北侧路灯不亮');
+    await page.getByRole('button', { name: '返回列表' }).click();
+    await page.getByRole('tab', { name: '巡查覆盖' }).click();
+    await page.getByTestId('coverage-totals').getByText('巡查 1 次', { exact: false }).waitFor();
+    const gridRow = page.getByTestId('coverage-grids').locator('tr', { hasText: '西山社区第一网格' });
+    expect(await gridRow.innerText()).toMatch(/西山社区第一网格\s+西山社区\s+1\s+1\//);
+
+    // 考核指标: the rated event counts as satisfied; the charts draw; the table downloads as xlsx.
+    await menu.getByText('考核指标', { exact: true }).click();
+    await page.getByTestId('indicators-table').getByText('西山社区第一网格').waitFor();
+    expect(await page.getByTestId('indicator-total-satisfactionRate').innerText()).toBe('100.0%');
+    await page.getByTestId('indicators-chart-rates').locator('canvas').waitFor();
+    await page.getByTestId('indicators-chart-volume').locator('canvas').waitFor();
+    const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByTestId('indicators-export').click()]);
+    expect(xlsx.suggestedFilename()).toMatch(/\.xlsx$/);
+
+    // 登记 by phone (a caller's name and number shown masked); someone else accepts it while the page is open: 409, 刷新后重试.
+    const staff = await loginAs(server.app, 'xishan');
+    const reported = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/events',
+      headers: staff.headers,
+      payload: { channel: 'phone', categoryCode: '0203', description: '8幢门口人行道地砖松动', orgNodeId: server.fixture.nodes.grid02.id, reporterName: '张建明', reporterPhone: '13800001234' },
+    });
+    expect(reported.statusCode).toBe(201);
+    const phoned = reported.json() as { id: string };
+    await page.goto(`${server.url}/console/events/${phoned.id}`);
+    await page.getByTestId('event-page').waitFor();
+    const phonedFacts = await page.getByTestId('event-facts').innerText();
+    expect(phonedFacts).toContain('来电人 张** 138****1234');
+    expect(phonedFacts).not.toContain('13800001234');
+    const accepted = await server.app.inject({ method: 'POST', url: `/api/v1/events/${phoned.id}/steps/accept`, headers: staff.headers, payload: {} });
+    expect(accepted.statusCode).toBe(200);
+    await page.getByTestId('step-accept').click();
+    await page.getByTestId('step-submit').click();
+    expect(await page.getByTestId('step-error').innerText()).toContain('该事件刚被他人处理，请刷新后重试');
+    await page.getByTestId('step-refresh').click();
+    await page.getByTestId('event-facts').getByTestId('event-state').getByText('待派遣', { exact: true }).waitFor();
+    expect(await page.getByTestId('step-accept').count()).toBe(0);
+    expect(await page.getByTestId('event-timeline').innerText()).toContain('社区工作人员');
+
+    // 事件分类: 道路破损's response limit from 4 to 6 working hours, with the version it was read at.
+    await menu.getByText('事件分类', { exact: true }).click();
+    const categories = page.getByTestId('categories-table');
+    await categories.getByText('道路破损').waitFor();
+    await page.getByTestId('category-edit-0203').click();
+    const drawer = page.getByTestId('category-drawer');
+    await drawer.getByTestId('category-response').fill('6');
+    await drawer.getByTestId('category-save').click();
+    await expect.poll(() => categories.locator('tr', { hasText: '道路破损' }).innerText()).toMatch(/0203\s+道路破损\s+街道\s+6 小时\s+72 小时/);
+    // The refused step was a 409 the page answered.
+    expect(errors.filter((e) => !/status of 409/.test(e))).toEqual([]);
   });
 });

@@ -1,7 +1,9 @@
 import type { LinliApp } from '../../platform/http/app.js';
 import { requestMeta } from '../../platform/http/app.js';
 import type { PlatformContext } from '../../platform/context.js';
+import * as z from 'zod';
 import * as service from './categories.service.js';
+import { listDepartments } from './categories.repository.js';
 import { ZCategory, ZCategoryParams, ZCategoryTree, ZCategoryTreeQuery, ZCreateCategory, ZPublicCategoryTree, ZUpdateCategory } from './categories.schema.js';
 
 const CATEGORY_MANAGE = 'events.category.manage';
@@ -23,6 +25,20 @@ export function registerCategoryRoutes(app: LinliApp, ctx: PlatformContext) {
       const inactive = request.query.includeInactive === '1' || request.query.includeInactive === 'true';
       return service.categoryTree(ctx, { includeInactive: inactive });
     },
+  );
+
+  app.get(
+    '/api/v1/event-categories/departments',
+    {
+      // The category editor's 处置部门 choices; no platform route lists departments.
+      config: { policy: { permission: CATEGORY_MANAGE } },
+      schema: {
+        tags: ['events'],
+        summary: '可作为默认处置单位的部门 / Departments a category may name as its handling unit',
+        response: { 200: z.object({ items: z.array(z.object({ code: z.string(), name: z.string() })) }) },
+      },
+    },
+    async () => ({ items: await listDepartments(ctx.db.kysely) }),
   );
 
   app.get(

@@ -176,6 +176,10 @@ describe(`deadline job (${DIALECT_LABEL})`, () => {
     expect(e).toMatchObject({ state: 'accepted', escalated_at: bj('2026-12-04T11:02:00').toISOString(), overdue_at: bj('2026-12-04T11:02:00').toISOString() });
     expect(await w.told(id, 'events.deadline.overdue')).toEqual(['street', 'xishan']);
     expect(await w.told(id, 'events.escalated')).toEqual(['street']);
+    // The notice is written by the escalation step itself (in its transaction), dated with it.
+    const notice = await w.db.selectFrom('notification').selectAll().where('link', '=', `/console/events/${id}`).where('kind', '=', 'events.escalated').executeTakeFirstOrThrow();
+    expect(notice).toMatchObject({ title: `事件上报街道：${e.code}`, created_at: e.escalated_at, read_at: null });
+    expect(notice.body).toBe(`${e.title}：西山社区受理后超过时限（12月4日 11:00）仍未派遣，系统已上报街道，请及时派遣。`);
     const history = await getHistory(w.db, e.workflow_instance_id!);
     expect(history.at(-1)).toMatchObject({ transition: 'escalate', actorId: null, actorRole: 'system', fromState: 'accepted', toState: 'accepted' });
 

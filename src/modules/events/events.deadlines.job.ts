@@ -17,7 +17,8 @@ import { takeStep } from './events.service.js';
  *   warned_at and the handling unit's supervisor and the street's dispatchers are told;
  * - 超时: events past due_at are marked overdue_at and the same people plus the assignee told;
  * - 上报街道: an event of a community still `accepted` (not dispatched) when overdue is
- *   escalated to the sub-district by the system, and the street's dispatchers told.
+ *   escalated to the sub-district by the system (takeStep tells the street's dispatchers in
+ *   the step's transaction).
  *
  * A mark is claimed by a conditional UPDATE (… where warned_at is null) in the same transaction
  * as its notifications, so two processes never warn twice and a crash warns nobody (the next
@@ -142,9 +143,9 @@ async function markBatch(ctx: PlatformContext, mark: 'warning' | 'overdue', now:
 
 /**
  * 上报街道: a community's event still waiting for dispatch past its limit goes to the street
- * (the workflow's `escalate` step, taken by the system; it sets escalated_at and keeps the
- * clock). The step is taken at the version read, so of two processes one wins and the other
- * gets WORKFLOW_CONFLICT and moves on. The dispatchers are told after the step commits.
+ * (the workflow's `escalate` step, taken by the system; it sets escalated_at, keeps the clock
+ * and notifies the street's dispatchers in its own transaction). The step is taken at the
+ * version read, so of two processes one wins and the other gets WORKFLOW_CONFLICT and moves on.
  */
 async function escalateOverdueAccepted(ctx: PlatformContext, now: Date, batch: number): Promise<number> {
   const at = now.toISOString();
@@ -177,19 +178,6 @@ async function escalateOverdueAccepted(ctx: PlatformContext, now: Date, batch: n
         throw err;
       }
       escalated++;
-      const people = (await peopleOf(db, [e])).get(e.id)!;
-      const community = people.communityName ?? '社区';
-      // Writes only: on SQLite a transaction that read first may not write after another process did.
-      await db.transaction().execute(async (trx) => {
-        await notify(trx, {
-          recipients: [...people.dispatchers],
-          kind: 'events.escalated',
-          title: `事件上报街道：${e.code}`,
-          body: `${e.title}：${community}受理后超过时限（${beijing(e.due_at)}）仍未派遣，系统已上报街道，请及时派遣。`.slice(0, 4000),
-          link: `/console/events/${e.id}`,
-          at: now,
-        });
-      });
     }
   }
   return escalated;
@@ -204,7 +192,6 @@ interface People {
   dispatchers: Set<string>;
   /** The person dispatched to, or everyone handling at the unit dispatched to. */
   assignees: Set<string>;
-  communityName: string | null;
 }
 
 const idsOf = (path: string) => path.split('/').filter(Boolean);
@@ -258,7 +245,7 @@ async function peopleOf(trx: Transaction<Database> | Executor, events: Marked[])
         .filter((g) => (g.role === 'department_officer' ? !!e.assignee_department_code && g.department_code === e.assignee_department_code : g.role !== 'dispatcher' && !e.assignee_department_code))
         .map((g) => g.user_id);
     }
-    out.set(e.id, { supervisors: new Set(supervisors), dispatchers: new Set(dispatchers), assignees: new Set(assignees), communityName: community?.name ?? null });
+    out.set(e.id, { supervisors: new Set(supervisors), dispatchers: new Set(dispatchers), assignees: new Set(assignees) });
   }
   return out;
 }

@@ -5,6 +5,7 @@ import { addWorkingHours } from '../../platform/calendar/working-time.js';
 import type { Actor } from '../../platform/policy/actor.js';
 import { loadDemoRefs, type DemoNode } from '../../demo/refs.js';
 import { linkDefaultDepartments } from './categories.service.js';
+import { CLOCKED_STATES, runDeadlineCheck, type DeadlineRun } from './events.deadlines.job.js';
 import { loadEventActor } from './events.fixture.js';
 import { boxOf, containsPoint, type Geometry } from './events.geo.js';
 import { reportEvent, takeStep, type ReportEventInput, type StepInput } from './events.service.js';
@@ -281,4 +282,39 @@ export async function seedEventsDemo({ ctx, random: r, log }: DemoSeedContext): 
     if (['reported', 'accepted', 'dispatched', 'handling', 'checking', 'suspended', 'extension_requested'].includes(reached)) openIds.push(ev.id);
   }
   log(`  events: ${created.length} demo events (${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+  const marks = await seedDeadlineHistory(ctx, new Date(anchor));
+  log(`  events: deadline history (${marks.warned} warned, ${marks.overdue} overdue, ${marks.escalated} escalated)`);
+}
+
+/**
+ * What the deadline job would have done had it been running: the demo's clocks still running
+ * past their 80 % point or their limit get the warning, overdue mark, escalation and notices
+ * dated when each fell due, instead of all at once at the server's first start. The check runs
+ * at each such moment in order, then once at `until` (the seed's clock). Earlier stages of an
+ * event (since moved on) are not replayed: their marks would have been cleared anyway.
+ */
+export async function seedDeadlineHistory(ctx: PlatformContext, until: Date): Promise<DeadlineRun> {
+  const end = until.toISOString();
+  const rows = await ctx.db.kysely
+    .selectFrom('grid_event')
+    .select(['warn_at', 'warned_at', 'due_at', 'overdue_at'])
+    .where('state', 'in', CLOCKED_STATES)
+    .where('warn_at', '<=', end)
+    .execute();
+  const moments = new Set<string>();
+  for (const e of rows) {
+    if (e.warn_at && !e.warned_at && e.warn_at <= end) moments.add(e.warn_at);
+    if (e.due_at && !e.overdue_at && e.due_at <= end) moments.add(e.due_at);
+  }
+  let clock = until.getTime();
+  const sim: PlatformContext = { ...ctx, now: () => new Date(clock) };
+  const out: DeadlineRun = { warned: 0, overdue: 0, escalated: 0 };
+  for (const t of [...[...moments].sort().map((m) => Date.parse(m)), until.getTime()]) {
+    clock = t;
+    const run = await runDeadlineCheck(sim);
+    out.warned += run.warned;
+    out.overdue += run.overdue;
+    out.escalated += run.escalated;
+  }
+  return out;
 }

@@ -8,6 +8,7 @@ import { rolesWith } from '../../platform/policy/roles.js';
 import { getNode } from '../../platform/org/org.repository.js';
 import { ensureWorkClock } from './indicators.clock.js';
 import * as repo from './indicators.repository.js';
+import { localDateOfDayKey } from './indicators.repository.js';
 import { SUM_FIELDS, type IndicatorKey, type IndicatorRow, type IndicatorScope, type IndicatorSums } from './indicators.repository.js';
 import type { IndicatorCounts, IndicatorGroup, IndicatorGroupBy, IndicatorQuery, IndicatorRates, IndicatorReport } from './indicators.schema.js';
 
@@ -56,8 +57,8 @@ import type { IndicatorCounts, IndicatorGroup, IndicatorGroupBy, IndicatorQuery,
  * Suspended events leave both sides of the two on-time rates (the standard's "应结案数 − 缓办数"
  * in the denominator, and only unsuspended events in the numerator), so neither exceeds 100 %.
  *
- * Every count is additive: the SQL returns per-node / per-unit / per-category / per-UTC-hour
- * sums and this file adds them into grids, communities, units, categories and periods.
+ * Every count is additive: the SQL returns per-place / per-unit / per-category / per-day sums
+ * and this file adds them into grids, communities, units, categories and periods.
  */
 
 export const INDICATORS_READ = 'events.indicators.read';
@@ -158,13 +159,13 @@ function group(key: string | null, label: string, sums: IndicatorSums): Indicato
 }
 
 const KEY_OF: Record<IndicatorGroupBy, IndicatorKey> = {
-  grid: 'node',
-  community: 'node',
+  grid: 'place',
+  community: 'place',
   unit: 'unit',
   category: 'category',
-  day: 'hour',
-  week: 'hour',
-  month: 'hour',
+  day: 'day',
+  week: 'day',
+  month: 'day',
 };
 
 export interface ResolvedQuery {
@@ -266,13 +267,15 @@ async function groupRows(ctx: PlatformContext, q: ResolvedQuery & { offset: numb
       if (keys[keys.length - 1] !== k) keys.push(k);
     }
     for (const k of keys) bucket(k);
-    for (const r of rows) addInto(bucket(periodOf(localDate(Date.parse(`${r.k1}:00:00Z`), q.offset))), r);
+    for (const r of rows) addInto(bucket(periodOf(localDateOfDayKey(r.k1!, r.k2 === '1', q.offset))), r);
     const label = (k: string) =>
       q.groupBy === 'day' ? k : q.groupBy === 'week' ? `${k} 至 ${addDays(k, 6)}` : `${k.slice(0, 4)}年${Number(k.slice(5, 7))}月`;
     return keys.map((k) => group(k, label(k), buckets.get(k)!));
   }
 
   if (q.groupBy === 'grid' || q.groupBy === 'community') {
+    // Rows come keyed by the place's path; its node is the last id on it.
+    for (const r of rows) r.k1 = r.k1!.split('/').filter(Boolean).pop()!;
     const tree = new NodeBook(db);
     await tree.load(rows.map((r) => r.k1!));
     // A node's community is its nearest ancestor of that kind (trees may have districts, streets …).

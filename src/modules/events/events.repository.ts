@@ -194,6 +194,31 @@ export async function handlersAt(db: Executor, nodeId: string, departmentCode: s
   return rows.map((r) => r.user_id);
 }
 
+/**
+ * 上报街道 goes to the street's dispatchers (街道指挥中心): dispatcher grants on the street the
+ * path lies under or above it (on every node of the path when there is no street); and the
+ * name of the community on the path, for the notice.
+ */
+export async function streetDispatchersOf(db: Executor, orgPath: string): Promise<{ userIds: string[]; communityName: string | null }> {
+  const ids = orgPath.split('/').filter(Boolean);
+  if (ids.length === 0) return { userIds: [], communityName: null };
+  const nodes = new Map((await db.selectFrom('org_node').select(['id', 'kind', 'name']).where('id', 'in', ids).execute()).map((n) => [n.id, n]));
+  const chain = ids.map((id) => nodes.get(id)).filter((n): n is NonNullable<typeof n> => !!n);
+  const street = chain.find((n) => n.kind === 'street');
+  const over = street ? ids.slice(0, ids.indexOf(street.id) + 1) : ids;
+  const rows = await db
+    .selectFrom('role_grant')
+    .innerJoin('app_user', 'app_user.id', 'role_grant.user_id')
+    .select('role_grant.user_id')
+    .distinct()
+    .where('role_grant.org_node_id', 'in', over)
+    .where('role_grant.role', '=', 'dispatcher')
+    .where('app_user.disabled', '=', 0)
+    .orderBy('role_grant.user_id')
+    .execute();
+  return { userIds: rows.map((r) => r.user_id), communityName: chain.find((n) => n.kind === 'community')?.name ?? null };
+}
+
 export async function departmentExists(db: Executor, code: string): Promise<boolean> {
   return !!(await db.selectFrom('department').select('code').where('code', '=', code).executeTakeFirst());
 }
@@ -265,6 +290,17 @@ function filtered(db: Executor, f: EventFilter) {
 export async function countEvents(db: Executor, f: EventFilter): Promise<number> {
   const r = await filtered(db, f).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
   return Number(r.n);
+}
+
+/** Counts per state and deadline status in one pass (the status as the `deadline` filter reads it). */
+export async function countByStateAndDeadline(db: Executor, f: EventFilter) {
+  const status = sql<DeadlineStatus>`case when grid_event.due_at is not null and grid_event.due_at <= ${f.now} then 'overdue' when grid_event.warn_at <= ${f.now} and grid_event.due_at > ${f.now} then 'warning' else 'normal' end`;
+  const rows = await filtered(db, f)
+    .select(['grid_event.state', status.as('deadline'), sql<number>`count(*)`.as('n')])
+    // By position: PostgreSQL would not match the bound parameters of a repeated expression.
+    .groupBy([sql`1`, sql`2`])
+    .execute();
+  return rows.map((r) => ({ state: r.state, deadline: r.deadline, n: Number(r.n) }));
 }
 
 export type ListSort = 'due_at' | '-due_at' | 'created' | '-created';

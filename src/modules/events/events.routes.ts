@@ -22,6 +22,10 @@ import {
   ZStepBody,
   ZStepParams,
   ZEventSummary,
+  ZEventCounts,
+  ZEventCountsQuery,
+  ZPublicAreas,
+  ZPublicAreasQuery,
 } from './events.schema.js';
 
 /** The day's start in Beijing time when a bare date is given. */
@@ -83,6 +87,23 @@ export function registerEventRoutes(app: LinliApp, ctx: PlatformContext) {
     async (request) => {
       const q = request.query;
       return events.listEvents(ctx, request.actor!, { ...q, createdFrom: asInstant(q.createdFrom), createdTo: asInstant(q.createdTo) });
+    },
+  );
+
+  app.get(
+    '/api/v1/events/counts',
+    {
+      config: { policy: { permission: events.EVENT_READ } },
+      schema: {
+        tags: ['events'],
+        summary: '事件计数：按状态、按时限（与列表相同的筛选），工作台各队列的数字 / Counts per state and deadline status, with the list\'s filters',
+        querystring: ZEventCountsQuery,
+        response: { 200: ZEventCounts },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      return events.countEvents(ctx, request.actor!, { ...q, createdFrom: asInstant(q.createdFrom), createdTo: asInstant(q.createdTo) });
     },
   );
 
@@ -199,5 +220,22 @@ export function registerEventRoutes(app: LinliApp, ctx: PlatformContext) {
       },
     },
     async (request) => events.listPublicEvents(ctx, request.query),
+  );
+
+  app.get(
+    '/api/v1/public/event-map/areas',
+    {
+      config: {
+        policy: { public: true, reason: '在线实时监督 and the resident map picker: community and grid outlines (shapes and names only)' },
+        rateLimit: { max: 120, timeWindow: '1 minute' },
+      },
+      schema: {
+        tags: ['events'],
+        summary: '公开地图的社区与网格轮廓（仅名称与形状）/ Community and grid outlines for the public map',
+        querystring: ZPublicAreasQuery,
+        response: { 200: ZPublicAreas },
+      },
+    },
+    async (request) => events.listPublicAreas(ctx, request.query),
   );
 }

@@ -115,6 +115,10 @@ export const ZEventSummary = z.object({
   assigneeNodeId: z.string().nullable(),
   assigneeDepartmentCode: z.string().nullable(),
   assigneeUserId: z.string().nullable(),
+  /** Names for the list's 处置单位 column (the person's name only on staff lists). */
+  assigneeNodeName: z.string().nullable(),
+  assigneeDepartmentName: z.string().nullable(),
+  assigneeUserName: z.string().nullable(),
   dueAt: z.string().nullable(),
   warnAt: z.string().nullable(),
   deadlineStatus: ZDeadlineStatus.nullable(),
@@ -157,6 +161,17 @@ export const ZEventListQuery = z.object({
   sort: z.enum(['due_at', '-due_at', 'created', '-created']).optional(),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(20),
+});
+
+/** The list's filters without paging or sort: the workbench's queue counts in one request. */
+export const ZEventCountsQuery = ZEventListQuery.omit({ sort: true, page: true, pageSize: true });
+
+export const ZEventCounts = z.object({
+  total: z.number(),
+  /** Every state, 0 when none. */
+  byState: z.record(z.string(), z.number()),
+  /** As the list's `deadline` filter counts them (normal includes events without a running clock). */
+  byDeadline: z.object({ normal: z.number(), warning: z.number(), overdue: z.number() }),
 });
 
 export const ZMyEventsQuery = z.object({
@@ -269,4 +284,29 @@ export const ZDispatchTargets = z.object({
   units: z.array(z.object({ id: z.string(), name: z.string(), kind: z.string(), parentId: z.string().nullable() })),
   departments: z.array(z.object({ code: z.string(), name: z.string() })),
   handlers: z.array(z.object({ userId: z.string(), displayName: z.string(), role: z.string(), orgNodeId: z.string(), departmentCode: z.string().nullable() })),
+});
+
+export const ZPublicAreasQuery = z.object({
+  /** A community: it and its grids. Without it: every community and grid that has an outline. */
+  communityId: ZId.optional(),
+});
+
+const ZRing = z.array(z.array(z.number()));
+export const ZAreaGeometry = z.union([
+  z.object({ type: z.literal('Polygon'), coordinates: z.array(ZRing) }),
+  z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(ZRing)) }),
+]);
+
+/** Outlines for the public map and the resident's map picker: shapes and names only, nobody's data. */
+export const ZPublicAreas = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      kind: z.enum(['community', 'grid']),
+      /** The node above (a grid's community), to group grids under their community. */
+      parentId: z.string().nullable(),
+      geometry: ZAreaGeometry,
+    }),
+  ),
 });

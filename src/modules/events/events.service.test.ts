@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestPlatform, DIALECT_LABEL, type TestPlatform } from '../../../test/helpers/platform.js';
+import { sql } from 'kysely';
+import { createTestPlatform, DIALECT_LABEL, IS_PG, type TestPlatform } from '../../../test/helpers/platform.js';
 import { seedFixture, type Fixture } from '../../../test/helpers/fixture.js';
 import { countAudit } from '../../platform/audit/audit.js';
 import { createUser } from '../../platform/auth/users.service.js';
@@ -174,6 +175,47 @@ describe(`grid events: reporting and the loop (${DIALECT_LABEL})`, () => {
       await step('xishan', normal.id, 'dispatch', toGrid01);
       const cal = await getWorkCalendar(ctx());
       expect(workingHoursBetween(cal, bj('2026-11-30T09:00:00'), new Date((await row(normal.id)).close_due_at!))).toBeCloseTo(16, 6);
+    });
+
+    it('names a patrol only on a patrol report; an unknown patrol is 404, not a missing place', async () => {
+      platform.setNow(bj('2026-11-30T08:40:00'));
+      const at = ctx().now().toISOString();
+      await db()
+        .insertInto('event_patrol')
+        .values({ id: 'patrol-of-grid01', grid_id: fx.nodes.grid01.id, org_path: fx.nodes.grid01.path, worker_user_id: fx.users.grid01!, started_at: at, ended_at: null, distance_m: 0, point_count: 0, event_count: 0, summary: null })
+        .execute();
+      platform.setNow(bj('2026-11-30T09:00:00'));
+      for (const channel of ['phone', 'visit', 'hotline'] as const) {
+        expect(await refusal(report('grid01', { channel, patrolId: 'patrol-of-grid01', source: '12345', sourceOrderNo: `HN-P-${channel}` })), channel).toMatchObject({ status: 400, code: 'EVENT_PATROL_CHANNEL', params: { channel } });
+      }
+      expect(await refusal(report('resident01', { patrolId: 'patrol-of-grid01' }))).toMatchObject({ status: 400, code: 'EVENT_PATROL_CHANNEL', params: { channel: 'resident_app' } });
+      // Without a place the patrol's grid would place it: an unknown patrol is what is wrong.
+      const noPlace = { lat: undefined, lng: undefined };
+      expect(await refusal(report('grid01', { channel: 'patrol', patrolId: 'no-such-patrol', ...noPlace }))).toMatchObject({ status: 404, code: 'PATROL_NOT_FOUND' });
+      expect(await refusal(report('grid01', { channel: 'patrol', patrolId: 'no-such-patrol' }))).toMatchObject({ status: 404, code: 'PATROL_NOT_FOUND' });
+      expect(await refusal(report('grid01', { channel: 'patrol', ...noPlace }))).toMatchObject({ status: 400, code: 'EVENT_LOCATION_REQUIRED' });
+      expect(await db().selectFrom('grid_event').select('id').where('patrol_id', 'is not', null).execute()).toEqual([]);
+      const ok = await report('grid01', { channel: 'patrol', patrolId: 'patrol-of-grid01', ...noPlace });
+      expect(await row(ok.id)).toMatchObject({ patrol_id: 'patrol-of-grid01', org_node_id: fx.nodes.grid01.id, lat: null, lng: null });
+      await db().updateTable('event_patrol').set({ ended_at: ctx().now().toISOString() }).where('id', '=', 'patrol-of-grid01').execute();
+    });
+
+    it('keeps the reported point to the full double precision the phone sent (PostgreSQL too)', async () => {
+      // Seven decimals (about 1 cm): a 4-byte float keeps about 7 significant digits, 120.68512 here.
+      const point = { lat: 30.5310123, lng: 120.6851234 };
+      const r = await report('grid01', { channel: 'patrol', ...point });
+      const e = await row(r.id);
+      expect([Number(e.lat), Number(e.lng)]).toEqual([point.lat, point.lng]);
+      expect((await listEvents(ctx(), a.grid01!, { q: r.code, page: 1, pageSize: 5 })).items[0]).toMatchObject(point);
+      if (IS_PG) {
+        const types = await sql<{ column_name: string; data_type: string }>`
+          select column_name, data_type from information_schema.columns
+          where table_schema = ${platform.schema} and table_name = 'grid_event' and column_name in ('lat', 'lng') order by column_name`.execute(db());
+        expect(types.rows).toEqual([
+          { column_name: 'lat', data_type: 'double precision' },
+          { column_name: 'lng', data_type: 'double precision' },
+        ]);
+      }
     });
 
     it('refuses attachments the reporter did not upload', async () => {
@@ -443,6 +485,46 @@ describe(`grid events: reporting and the loop (${DIALECT_LABEL})`, () => {
       const after = await row(r.id);
       expect(after).toMatchObject({ state: 'accepted', due_at: before.due_at, warn_at: before.warn_at, escalated_at: ctx().now().toISOString() });
       expect(await refusal(step('system', r.id, 'dispatch', toGrid01))).toMatchObject({ status: 403, code: 'WORKFLOW_FORBIDDEN' });
+    });
+
+    it('上报街道: the escalation step itself tells the street’s dispatchers, in its transaction', async () => {
+      const notices = (id: string) =>
+        db().selectFrom('notification').innerJoin('app_user', 'app_user.id', 'notification.user_id').select(['app_user.username', 'notification.title', 'notification.body', 'notification.created_at']).where('notification.link', '=', `/console/events/${id}`).where('notification.kind', '=', 'events.escalated').execute();
+      // By the system, once the limit has passed: the street's dispatcher, not the community or the grid.
+      const r = await report('resident01');
+      await step('xishan', r.id, 'accept');
+      platform.setNow(bj('2026-11-30T11:05:00'));
+      await step('system', r.id, 'escalate', { comment: '社区受理后超过时限未派遣，系统自动上报街道' });
+      const e = await row(r.id);
+      expect(await notices(r.id)).toEqual([
+        { username: 'street', title: `事件上报街道：${r.code}`, body: `${e.title}：西山社区受理后超过时限（11月30日 11:00）仍未派遣，系统已上报街道，请及时派遣。`, created_at: e.escalated_at },
+      ]);
+      // A step refused leaves no notice behind.
+      expect(await refusal(step('system', r.id, 'escalate', { expectedVersion: 2 }))).toMatchObject({ code: 'WORKFLOW_CONFLICT' });
+      expect(await notices(r.id)).toHaveLength(1);
+
+      // By the community's staff, with their reason; the reporter hears of it as of every step.
+      platform.setNow(bj('2026-11-30T09:00:00'));
+      const m = await report('resident01');
+      await step('xishan', m.id, 'accept');
+      platform.setNow(bj('2026-11-30T09:20:00'));
+      await step('xishan', m.id, 'escalate', { comment: '涉及多个部门，社区无法协调' });
+      const me = await row(m.id);
+      expect(await notices(m.id)).toEqual([
+        { username: 'street', title: `事件上报街道：${m.code}`, body: `${me.title}：西山社区已上报街道（涉及多个部门，社区无法协调），请及时派遣。`, created_at: bj('2026-11-30T09:20:00').toISOString() },
+      ]);
+      const toReporter = await db().selectFrom('notification').select('user_id').where('link', '=', `/m/events/${m.id}`).where('kind', '=', 'events.escalate').execute();
+      expect(toReporter.map((n) => n.user_id)).toEqual([fx.users.resident01]);
+      // A disabled dispatcher is not told.
+      await db().updateTable('app_user').set({ disabled: 1 }).where('id', '=', fx.users.street!).execute();
+      try {
+        const q = await report('resident01');
+        await step('xishan', q.id, 'accept');
+        await step('xishan', q.id, 'escalate');
+        expect(await notices(q.id)).toEqual([]);
+      } finally {
+        await db().updateTable('app_user').set({ disabled: 0 }).where('id', '=', fx.users.street!).execute();
+      }
     });
 
     it('offers each caller only the steps they may take', async () => {

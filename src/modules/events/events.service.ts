@@ -121,6 +121,7 @@ addMessages({
   'error.EVENT_RATING_REQUIRED': { 'zh-CN': '请选择评价：满意、基本满意或不满意', en: 'Choose a rating: 满意, 基本满意 or 不满意' },
   'error.EVENT_EXTENSION_HOURS_REQUIRED': { 'zh-CN': '申请延期须填写延长的工作小时数', en: 'Asking for more time needs the number of working hours' },
   'error.EVENT_STAFF_CHANNEL_REQUIRED': { 'zh-CN': '请选择上报渠道（电话、热线工单、巡查、走访或建议）', en: 'Choose the channel (phone, hotline, patrol, visit or suggestion)' },
+  'error.EVENT_PATROL_CHANNEL': { 'zh-CN': '只有巡查上报（渠道“巡查”）可以关联巡查记录', en: 'Only a report from a patrol (channel "patrol") can name a patrol' },
   'error.EVENT_VOID_SELF_APPROVAL': { 'zh-CN': '作废申请须由申请人以外的人审批', en: 'A void request must be approved by someone other than who asked' },
 });
 
@@ -146,13 +147,16 @@ export async function reportEvent(ctx: PlatformContext, reporter: EventReporter,
   const source = input.source?.trim() || null;
   const sourceOrderNo = input.sourceOrderNo?.trim() || null;
   if (channel === 'hotline' && (!source || !sourceOrderNo)) throw badRequest('EVENT_HOTLINE_ORDER_REQUIRED');
+  if (input.patrolId && channel !== 'patrol') throw badRequest('EVENT_PATROL_CHANNEL', { channel });
 
   const category = await resolveReportCategory(db, input, { publicOnly: publicReporter });
   const attributes = validateAttributes(attributesOf(category), input.attributes ?? {});
   let patrolGridId: string | undefined;
   if (input.patrolId) {
+    // An unknown patrol is a 404 whether or not a place was given.
     const p = await db.selectFrom('event_patrol').select('grid_id').where('id', '=', input.patrolId).executeTakeFirst();
-    patrolGridId = p?.grid_id;
+    if (!p) throw notFound('PATROL_NOT_FOUND');
+    patrolGridId = p.grid_id;
   }
   const place = await locate(ctx, input, { staff: !publicReporter, patrolGridId });
   if (!publicReporter && !canAt(actor, EVENT_REPORT, place.node.path)) throw forbidden('EVENT_OUTSIDE_SCOPE');
@@ -588,7 +592,8 @@ async function resolveAssignee(ctx: PlatformContext, actor: Actor, spec: Transit
  * on the event's subtree (403) and the version; this adds the module's own rules (only the
  * assigned unit handles, only the reporter withdraws and rates …), computes each stage's time
  * limit, and, in the step's transaction, mirrors state, clock and indicator facts on grid_event,
- * links the step's photos and notifies the reporter (and the assignee on dispatch).
+ * links the step's photos and notifies the reporter (and the assignee on dispatch, the street's
+ * dispatchers on escalation).
  */
 export async function takeStep(
   ctx: PlatformContext,
@@ -820,6 +825,33 @@ async function notifyStep(ctx: PlatformContext, trx: Transaction<Database>, even
       });
     }
   }
+  // 上报街道: the street's dispatchers must act now. Told in the step's own transaction, so an
+  // escalation (the deadline job's or a person's) is never recorded without its notice.
+  if (step === 'escalate') {
+    const street = await repo.streetDispatchersOf(trx, event.org_path);
+    const recipients = street.userIds.filter((r) => r !== actorId);
+    const community = street.communityName ?? '社区';
+    if (recipients.length) {
+      await notify(trx, {
+        recipients,
+        kind: 'events.escalated',
+        title: `事件上报街道：${event.code}`,
+        body: (actor === 'system'
+          ? `${event.title}：${community}受理后超过时限（${beijingTime(event.due_at)}）仍未派遣，系统已上报街道，请及时派遣。`
+          : `${event.title}：${community}已上报街道${comment ? `（${comment}）` : ''}，请及时派遣。`
+        ).slice(0, 4000),
+        link: `/console/events/${event.id}`,
+        at: now,
+      });
+    }
+  }
+}
+
+/** `12月3日 10:30`, Beijing time. */
+function beijingTime(iso: string | null): string {
+  if (!iso) return '';
+  const d = new Date(Date.parse(iso) + 8 * 3_600_000);
+  return `${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
 }
 
 // ---------------------------------------------------------------- reading
@@ -855,6 +887,9 @@ export interface EventSummary {
   assigneeNodeId: string | null;
   assigneeDepartmentCode: string | null;
   assigneeUserId: string | null;
+  assigneeNodeName: string | null;
+  assigneeDepartmentName: string | null;
+  assigneeUserName: string | null;
   dueAt: string | null;
   warnAt: string | null;
   deadlineStatus: DeadlineStatus | null;
@@ -868,7 +903,35 @@ export interface EventSummary {
 
 const num = (v: number | null) => (v === null || v === undefined ? null : Number(v));
 
-export function presentSummary(row: repo.EventRow, category: { name: string; code: string } | null, orgNodeName: string | null, now: Date): EventSummary {
+export interface AssigneeNames {
+  node: Map<string, string>;
+  department: Map<string, string>;
+  /** Empty for the reporter's own view (no staff names there). */
+  user: Map<string, string>;
+}
+
+const NO_NAMES: AssigneeNames = { node: new Map(), department: new Map(), user: new Map() };
+
+/** The assignees' unit, department and person names of a page of events: three small lookups. */
+async function assigneeNames(ctx: PlatformContext, rows: repo.EventRow[], withPeople: boolean): Promise<AssigneeNames> {
+  const db = ctx.db.kysely;
+  const distinct = (xs: (string | null)[]) => [...new Set(xs.filter((x): x is string => !!x))];
+  const nodeIds = distinct(rows.map((r) => r.assignee_node_id));
+  const codes = distinct(rows.map((r) => r.assignee_department_code));
+  const userIds = withPeople ? distinct(rows.map((r) => r.assignee_user_id)) : [];
+  const [nodes, departments, users] = await Promise.all([
+    repo.getNodesByIds(db, nodeIds),
+    codes.length ? db.selectFrom('department').select(['code', 'name']).where('code', 'in', codes).execute() : Promise.resolve([]),
+    repo.getUsers(db, userIds),
+  ]);
+  return {
+    node: new Map(nodes.map((n) => [n.id, n.name])),
+    department: new Map(departments.map((d) => [d.code, d.name])),
+    user: new Map(users.map((u) => [u.id, u.display_name])),
+  };
+}
+
+export function presentSummary(row: repo.EventRow, category: { name: string; code: string } | null, orgNodeName: string | null, now: Date, names: AssigneeNames = NO_NAMES): EventSummary {
   return {
     id: row.id,
     code: row.code,
@@ -890,6 +953,9 @@ export function presentSummary(row: repo.EventRow, category: { name: string; cod
     assigneeNodeId: row.assignee_node_id,
     assigneeDepartmentCode: row.assignee_department_code,
     assigneeUserId: row.assignee_user_id,
+    assigneeNodeName: row.assignee_node_id ? (names.node.get(row.assignee_node_id) ?? null) : null,
+    assigneeDepartmentName: row.assignee_department_code ? (names.department.get(row.assignee_department_code) ?? null) : null,
+    assigneeUserName: row.assignee_user_id ? (names.user.get(row.assignee_user_id) ?? null) : null,
     dueAt: row.due_at,
     warnAt: row.warn_at,
     deadlineStatus: deadlineStatus(row, now),
@@ -925,10 +991,9 @@ async function categoryIdsFor(ctx: PlatformContext, id: string): Promise<string[
   return [id, ...all.filter((c) => c.parent_id === id).map((c) => c.id)];
 }
 
-/** Dispatcher's workbench and the handler's list: the caller's subtree, filtered, sorted, paged. */
-export async function listEvents(ctx: PlatformContext, actor: Actor, query: ListQuery) {
+/** The list's filter from its query: the caller's subtrees (narrowed to a node), and the rest. */
+async function listFilter(ctx: PlatformContext, actor: Actor, query: Omit<ListQuery, 'sort' | 'page' | 'pageSize'>, now: Date): Promise<repo.EventFilter> {
   const db = ctx.db.kysely;
-  const now = ctx.now();
   let subtrees = scopePaths(actor, EVENT_READ);
   if (query.orgNodeId) {
     const node = await repo.getNode(db, query.orgNodeId);
@@ -958,16 +1023,41 @@ export async function listEvents(ctx: PlatformContext, actor: Actor, query: List
       departments: grants.filter((g) => g.role === 'department_officer' && g.departmentCode).map((g) => g.departmentCode!),
     };
   }
+  return filter;
+}
+
+/** Dispatcher's workbench and the handler's list: the caller's subtree, filtered, sorted, paged. */
+export async function listEvents(ctx: PlatformContext, actor: Actor, query: ListQuery) {
+  const db = ctx.db.kysely;
+  const now = ctx.now();
+  const filter = await listFilter(ctx, actor, query, now);
   const [rows, total] = await Promise.all([
     repo.listEvents(db, filter, { limit: query.pageSize, offset: (query.page - 1) * query.pageSize, sort: query.sort ?? '-created' }),
     repo.countEvents(db, filter),
   ]);
+  const names = await assigneeNames(ctx, rows, true);
   return {
-    items: rows.map((r) => presentSummary(r, { name: r.category_name, code: r.category_code }, r.org_node_name, now)),
+    items: rows.map((r) => presentSummary(r, { name: r.category_name, code: r.category_code }, r.org_node_name, now, names)),
     total,
     page: query.page,
     pageSize: query.pageSize,
   };
+}
+
+/** The workbench's queue counts: the list's filters, counted per state and per deadline status. */
+export async function countEvents(ctx: PlatformContext, actor: Actor, query: Omit<ListQuery, 'sort' | 'page' | 'pageSize'>) {
+  const now = ctx.now();
+  const filter = await listFilter(ctx, actor, query, now);
+  const rows = await repo.countByStateAndDeadline(ctx.db.kysely, filter);
+  const byState: Record<string, number> = Object.fromEntries(Object.keys(gridEventWorkflow.states).map((k) => [k, 0]));
+  const byDeadline = { normal: 0, warning: 0, overdue: 0 };
+  let total = 0;
+  for (const r of rows) {
+    byState[r.state] = (byState[r.state] ?? 0) + r.n;
+    byDeadline[r.deadline] += r.n;
+    total += r.n;
+  }
+  return { total, byState, byDeadline };
 }
 
 /** The reporter's own events, newest first. */
@@ -979,8 +1069,9 @@ export async function listMyEvents(ctx: PlatformContext, actor: Actor, query: { 
     repo.listEvents(db, filter, { limit: query.pageSize, offset: (query.page - 1) * query.pageSize, sort: '-created' }),
     repo.countEvents(db, filter),
   ]);
+  const names = await assigneeNames(ctx, rows, false);
   return {
-    items: rows.map((r) => presentSummary(r, { name: r.category_name, code: r.category_code }, r.org_node_name, now)),
+    items: rows.map((r) => presentSummary(r, { name: r.category_name, code: r.category_code }, r.org_node_name, now, names)),
     total,
     page: query.page,
     pageSize: query.pageSize,
@@ -1056,7 +1147,12 @@ export async function getEventDetail(ctx: PlatformContext, actor: Actor, id: str
     isMe: event.reporter_user_id === actor.userId,
   };
 
-  const summary = presentSummary(event, category ? { name: category.name, code: category.code } : null, nodes.get(event.org_node_id)?.name ?? null, now);
+  const assigneeUser = view === 'reporter' ? undefined : users.get(event.assignee_user_id ?? '');
+  const summary = presentSummary(event, category ? { name: category.name, code: category.code } : null, nodes.get(event.org_node_id)?.name ?? null, now, {
+    node: new Map([...nodes].map(([id, n]) => [id, n.name])),
+    department: new Map(department ? [[department.code, department.name]] : []),
+    user: new Map(assigneeUser ? [[assigneeUser.id, assigneeUser.display_name]] : []),
+  });
   const timeline = history.map((s) => ({
     version: s.version,
     transition: s.transition,
@@ -1160,6 +1256,30 @@ export async function listPublicEvents(ctx: PlatformContext, query: { orgNodeId?
         closedOn: r.closed_at ? chinaDate(r.closed_at) : null,
       };
     }),
+  };
+}
+
+/**
+ * Outlines of communities and grids for the public map and the resident's map picker (from the
+ * polygon cache the locator keeps): id, name, kind, the node above and the shape; nothing else.
+ */
+export async function listPublicAreas(ctx: PlatformContext, query: { communityId?: string }) {
+  let all = await polygons(ctx);
+  if (query.communityId) {
+    const community = all.find((p) => p.id === query.communityId && p.kind === 'community');
+    if (!community) throw notFound('NOT_FOUND');
+    all = all.filter((p) => p.path.startsWith(community.path));
+  }
+  const polygonal = (g: Geometry): g is Extract<Geometry, { type: 'Polygon' | 'MultiPolygon' }> => g.type === 'Polygon' || g.type === 'MultiPolygon';
+  return {
+    items: [...all]
+      .filter((p) => polygonal(p.geometry))
+      // Communities first, then by name in code-point order (第一 before 第二, the same on every machine).
+      .sort((a, b) => (a.kind !== b.kind ? (a.kind === 'community' ? -1 : 1) : a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map((p) => {
+        const ids = p.path.split('/').filter(Boolean);
+        return { id: p.id, name: p.name, kind: p.kind, parentId: ids.length > 1 ? ids[ids.length - 2]! : null, geometry: p.geometry as never };
+      }),
   };
 }
 

@@ -188,8 +188,9 @@ const MAX_CHANGED_DAYS = 60;
  * a make-up day moved), or `{ from }` when there are too many to list. An interval's working
  * time changes only if it touches such a day: the running totals (base) shift, but cancel out.
  */
-export function changedDays(old: WorkDayRow[], rows: WorkDayRow[]): { days: string[] } | { from: string | null } {
-  if (old.length === 0) return { from: '' };
+export function changedDays(old: WorkDayRow[], rows: WorkDayRow[]): { days: string[] } | { from: string } {
+  // The first build: nothing can have been measured yet (the job builds the table before it measures).
+  if (old.length === 0) return { days: [] };
   const key = (r: WorkDayRow) => [r.s1, r.l1, r.s2, r.l2, r.s3, r.l3, r.s4, r.l4].map(Number).join(',');
   const before = new Map(old.map((r) => [r.utc_date, key(r)]));
   const days = rows.filter((r) => before.get(r.utc_date) !== key(r)).map((r) => r.utc_date);
@@ -206,7 +207,6 @@ async function forgetMeasuredAcross(trx: Executor, changed: ReturnType<typeof ch
   let response: RawBuilder<unknown>;
   let handling: RawBuilder<unknown>;
   if ('from' in changed) {
-    if (changed.from === null) return;
     response = sql`accepted_at >= ${changed.from}`;
     handling = sql`handled_at >= ${changed.from}`;
   } else {

@@ -4,7 +4,7 @@ import { getWorkCalendar } from '../../platform/calendar/calendar.service.js';
 import { workingHoursBetween, type WorkCalendar } from '../../platform/calendar/working-time.js';
 import type { JobHandlerDefinition } from '../../platform/module.js';
 import { calendarFingerprint, ensureWorkClock } from './indicators.clock.js';
-import { PENDING_DURATIONS } from './migrations/2026_11_26_0251_event_indicator_indexes.js';
+import { PENDING_DURATIONS } from './migrations/2026_11_26_0291_event_indicator_indexes.js';
 
 /**
  * Working times as facts on the event row, so the indicators add them up instead of measuring

@@ -11,7 +11,11 @@ import { HOLIDAYS_2026 } from '../../platform/calendar/holidays-2026.js';
 import { mulberry32 } from '../../demo/random.js';
 import type { GridEventTable } from './events.table.js';
 import { eventRow } from './indicators.fixture.js';
+import { localDateOfDayKey, localMidnightUtc } from './indicators.repository.js';
 import { buildWorkDays, ensureWorkClock } from './indicators.clock.js';
+import { measureWorkDurations } from './indicators.durations.js';
+import { PENDING_DURATIONS } from './migrations/2026_11_26_0291_event_indicator_indexes.js';
+import { sql } from 'kysely';
 import type { IndicatorGroup, IndicatorReport } from './indicators.schema.js';
 import type { Actor } from '../../platform/policy/actor.js';
 import { giveFixturePolygons, loadEventActor, POINTS } from './events.fixture.js';
@@ -62,6 +66,21 @@ describe('the working clock table', () => {
       const b = new Date(a.getTime() + Math.floor(rnd() * 15 * 86_400) * 1000);
       expect((workSecondsFromRows(rows, b) - workSecondsFromRows(rows, a)) / 3600).toBeCloseTo(workingHoursBetween(cal, a, b), 9);
     }
+  });
+});
+
+describe('local days from UTC text', () => {
+  it('cuts a UTC date at the local midnight, east and west of Greenwich', () => {
+    expect(localMidnightUtc(480)).toBe('16:00');
+    expect(localMidnightUtc(-300)).toBe('05:00');
+    expect(localMidnightUtc(330)).toBe('18:30');
+    expect(localMidnightUtc(0)).toBe('00:00');
+    // 2026-10-31T16:00Z is 1 November in Beijing; 2026-11-01T04:59Z is still 31 October in New York.
+    expect(localDateOfDayKey('2026-10-31', true, 480)).toBe('2026-11-01');
+    expect(localDateOfDayKey('2026-10-31', false, 480)).toBe('2026-10-31');
+    expect(localDateOfDayKey('2026-11-01', false, -300)).toBe('2026-10-31');
+    expect(localDateOfDayKey('2026-11-01', true, -300)).toBe('2026-11-01');
+    expect(localDateOfDayKey('2026-11-01', true, 0)).toBe('2026-11-01');
   });
 });
 
@@ -430,6 +449,52 @@ describe(`event indicators (${DIALECT_LABEL})`, () => {
     expect(row.getCell(2).text).toBe('2026-11-01');
     expect(row.getCell(6).value).toBe(0); // 受理率 0 of 1
     expect(row.getCell(10).value).toBe('—'); // 按期处置率: nothing due
+  });
+
+  it('keeps working times on the rows: measured once, the same figures, measured again where the calendar or the row changed', async () => {
+    const db = platform.ctx.db.kysely;
+    const pending = async () => Number((await sql<{ n: number }>`select count(*) as n from grid_event where ${sql.raw(PENDING_DURATIONS)}`.execute(db)).rows[0]!.n);
+    const e = (created: string) => db.selectFrom('grid_event').selectAll().where('created_at', '=', created).executeTakeFirstOrThrow() as Promise<GridEventTable & Record<string, unknown>>;
+    const E1 = '2026-11-02T01:00:00.000Z';
+    const E2 = '2026-11-06T08:00:00.000Z';
+    const before = await indicators('xishan', `${NOVEMBER}&groupBy=grid`);
+    // Every accepted fixture event (E1–E3, E8–E11, dongshan's, the two around National Day).
+    expect(await pending()).toBe(10);
+    expect(await measureWorkDurations(platform.ctx)).toBe(10);
+    expect(await pending()).toBe(0);
+    expect(await e(E2)).toMatchObject({ response_work_seconds: 7200, handling_work_seconds: 81_000, handling_work_for: '2026-11-12T02:00:00.000Z' });
+    const measured = await indicators('xishan', `${NOVEMBER}&groupBy=grid`);
+    expect(measured.groups).toEqual(before.groups);
+    expect(measured.total).toEqual(before.total);
+
+    // Monday 9 November becomes a holiday: E2's acceptance and handling touch it, E1's do not.
+    const admin = await db.selectFrom('app_user').select('id').where('username', '=', 'admin').executeTakeFirstOrThrow();
+    const actor = { userId: admin.id, username: 'admin', displayName: 'admin', grants: [], personId: null, via: 'session' as const };
+    await setCalendarDay(platform.ctx, actor, { date: '2026-11-09', kind: 'holiday', name: '测试' });
+    try {
+      const changed = await indicators('xishan', `from=2026-11-06&to=2026-11-06&groupBy=day`);
+      expect(changed.total.counts).toMatchObject({ responseHours: 1.5, handlingHours: 16.5 }); // Tue, Wed, Thu to 10:00
+      expect(await e(E2)).toMatchObject({ response_work_seconds: null, handling_work_for: null });
+      expect(await e(E1)).toMatchObject({ response_work_seconds: 3600, handling_work_seconds: 19_800 });
+      expect(await measureWorkDurations(platform.ctx)).toBeGreaterThanOrEqual(1);
+      expect(await e(E2)).toMatchObject({ response_work_seconds: 5400, handling_work_seconds: 59_400 });
+      expect((await indicators('xishan', `from=2026-11-06&to=2026-11-06&groupBy=day`)).total.counts).toMatchObject({ responseHours: 1.5, handlingHours: 16.5 });
+    } finally {
+      await deleteCalendarDay(platform.ctx, actor, '2026-11-09');
+    }
+    expect((await indicators('xishan', `${NOVEMBER}&groupBy=grid`)).total).toEqual(before.total);
+    await measureWorkDurations(platform.ctx);
+    expect(await e(E2)).toMatchObject({ response_work_seconds: 7200, handling_work_seconds: 81_000 });
+
+    // Another 处置完毕 moves handled_at: the measured time is stale until measured again.
+    await db.updateTable('grid_event').set({ handled_at: '2026-11-03T02:00:00.000Z' }).where('created_at', '=', E1).execute();
+    expect(await pending()).toBe(1);
+    const moved = await indicators('xishan', `from=2026-11-02&to=2026-11-02&groupBy=day`);
+    expect(moved.total.counts.handlingHours).toBe(6.5); // Mon 11:00 → Tue 10:00
+    expect(await measureWorkDurations(platform.ctx)).toBe(1);
+    expect(await e(E1)).toMatchObject({ handling_work_seconds: 23_400, handling_work_for: '2026-11-03T02:00:00.000Z' });
+    await db.updateTable('grid_event').set({ handled_at: '2026-11-03T01:00:00.000Z' }).where('created_at', '=', E1).execute();
+    await measureWorkDurations(platform.ctx);
   });
 
   it('agrees with the calendar on random events (the SQL working clock)', async () => {

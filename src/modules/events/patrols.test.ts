@@ -259,6 +259,30 @@ describe(`patrols (${DIALECT_LABEL})`, () => {
     expect((await call('grid01', 'GET', `/api/v1/patrols/${patrol.id}`)).json().eventCount).toBe(1);
   });
 
+  it('a patrol is named only on a patrol report, and an unknown one is 404 with or without a place', async () => {
+    const patrol = (await call('grid01', 'POST', '/api/v1/patrols', {})).json();
+    const before = await db().selectFrom('grid_event').select('id').execute();
+    // Another channel naming a patrol: refused, in Chinese and in English.
+    const phone = await call('grid01', 'POST', '/api/v1/events', { categoryId, description: '居民来电反映井盖破损', channel: 'phone', patrolId: patrol.id });
+    expect(phone.statusCode).toBe(400);
+    expect(phone.json().error).toMatchObject({ code: 'EVENT_PATROL_CHANNEL', message: '只有巡查上报（渠道“巡查”）可以关联巡查记录' });
+    const en = await call('grid01', 'POST', '/api/v1/events?lang=en', { categoryId, description: 'x', channel: 'visit', patrolId: patrol.id, orgNodeId: fx.nodes.grid01.id });
+    expect(en.statusCode).toBe(400);
+    expect(en.json().error).toMatchObject({ code: 'EVENT_PATROL_CHANNEL', message: 'Only a report from a patrol (channel "patrol") can name a patrol' });
+    // An unknown patrol and no place: the patrol is what is missing, not the place.
+    const unknown = await call('grid01', 'POST', '/api/v1/events', { categoryId, description: '巡查发现井盖破损', channel: 'patrol', patrolId: 'nosuchpatrol' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error).toMatchObject({ code: 'PATROL_NOT_FOUND', message: '巡查记录不存在' });
+    // Nothing was written, nothing counted on the patrol.
+    expect(await db().selectFrom('grid_event').select('id').execute()).toHaveLength(before.length);
+    expect(Number((await db().selectFrom('event_patrol').select('event_count').where('id', '=', patrol.id).executeTakeFirstOrThrow()).event_count)).toBe(0);
+    // The same patrol on a patrol report, without a place: its grid.
+    const ok = await reportOnPatrol('grid01', patrol.id);
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(ok.json().orgNodeId).toBe(fx.nodes.grid01.id);
+    await call('grid01', 'POST', `/api/v1/patrols/${patrol.id}/end`, {});
+  });
+
   it('lists patrols of the subtree with filters and pages', async () => {
     minutes(1);
     const p2 = (await call('grid02', 'POST', '/api/v1/patrols', {})).json();

@@ -14,6 +14,8 @@ import type {
   ZReportEvent,
   ZStepBody,
   ZBatchResult,
+  ZEventCounts,
+  ZPublicAreas,
 } from '../../modules/events/events.schema.js';
 import type { ZCategory, ZCategoryAttribute, ZCategoryGroup, ZCategoryTree, ZPublicCategory, ZPublicCategoryTree } from '../../modules/events/categories.schema.js';
 import type { ZCoverage, ZPatrol, ZPatrolDetail, ZPatrolPage } from '../../modules/events/patrols.schema.js';
@@ -35,6 +37,9 @@ export type BatchResult = z.infer<typeof ZBatchResult>;
 export type DispatchTargets = z.infer<typeof ZDispatchTargets>;
 export type PublicEvents = z.infer<typeof ZPublicEvents>;
 export type PublicEvent = PublicEvents['items'][number];
+export type EventCounts = z.infer<typeof ZEventCounts>;
+export type PublicAreas = z.infer<typeof ZPublicAreas>;
+export type PublicArea = PublicAreas['items'][number];
 
 export type Category = z.infer<typeof ZCategory>;
 export type CategoryAttribute = z.input<typeof ZCategoryAttribute>;

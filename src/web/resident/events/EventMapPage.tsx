@@ -1,44 +1,54 @@
 import { useMemo, useState } from 'react';
+import Button from 'antd-mobile/es/components/button';
 import { api } from '../../shared/api.js';
 import { formatDateLong } from '../../shared/dates.js';
 import { useI18n } from '../../shared/i18n.js';
 import { useApi } from '../../shared/use-api.js';
-import type { PublicEvent, PublicEvents } from '../../shared/events.js';
+import type { PublicArea, PublicAreas, PublicEvent, PublicEvents } from '../../shared/events.js';
 import { InlineMessage } from '../components/InlineMessage.js';
+import { AreaShapes, areaPositions, fitTo, shortName } from './areas.js';
 import { StateBadge } from './common.js';
 
 const DAYS = 30;
 const W = 360;
 const H = 260;
 const PAD = 24;
+const LIST_PAGE = 30;
 
 type Filter = 'all' | 'open' | 'closed';
 
-/** Web Mercator y, so the community keeps its shape (the console's map does the same). */
-const mercY = (lat: number) => Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360));
-
-function fit(points: { lat: number; lng: number }[]) {
-  const xs = points.map((p) => p.lng);
-  const ys = points.map((p) => mercY(p.lat));
-  const [minX, maxX, minY, maxY] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-  const dx = maxX - minX;
-  const dy = ((maxY - minY) * 180) / Math.PI;
-  const scale = dx === 0 && dy === 0 ? 1 : Math.min(dx > 0 ? (W - 2 * PAD) / dx : Infinity, dy > 0 ? (H - 2 * PAD) / dy : Infinity);
-  return (p: { lat: number; lng: number }): [number, number] => [W / 2 + (p.lng - (minX + maxX) / 2) * scale, H / 2 - ((mercY(p.lat) - (minY + maxY) / 2) * 180 * scale) / Math.PI];
+/**
+ * The outlines to draw: the communities the events lie in, with all their grids (every
+ * community when there is no event to place).
+ */
+function areasFor(all: PublicArea[], items: PublicEvent[]): PublicArea[] {
+  const byId = new Map(all.map((a) => [a.id, a]));
+  const communities = new Set<string>();
+  for (const e of items) {
+    const a = byId.get(e.gridId);
+    if (a) communities.add(a.kind === 'community' ? a.id : (a.parentId ?? a.id));
+  }
+  if (communities.size === 0) return all;
+  return all.filter((a) => communities.has(a.id) || (a.parentId !== null && communities.has(a.parentId)));
 }
 
 /**
- * 在线实时监督: the anonymised events of the last weeks as points, a dot for open and a square
- * for closed (shape and word as well as colour), grid names where their events cluster, and the
+ * 在线实时监督: the anonymised events of the last weeks as points over the community and grid
+ * outlines, a dot for open and a square for closed (shape and word as well as colour), and the
  * same events as a list.
  */
-function EventMap({ items }: { items: PublicEvent[] }) {
+function EventMap({ items, areas: allAreas }: { items: PublicEvent[]; areas: PublicArea[] }) {
   const { t } = useI18n();
   const placed = items.filter((e): e is PublicEvent & { lat: number; lng: number } => e.lat !== null && e.lng !== null);
-  const project = useMemo(() => (placed.length ? fit(placed) : null), [placed]);
+  const areas = useMemo(() => areasFor(allAreas, items), [allAreas, items]);
+  const fit = useMemo(() => fitTo([...areaPositions(areas), ...placed.map((e): [number, number] => [e.lng, e.lat])], W, H, PAD), [areas, placed]);
+  const project = fit ? (p: { lat: number; lng: number }) => fit.project([p.lng, p.lat]) : null;
+  // Names where events cluster, for grids that have no outline to carry their name.
   const grids = useMemo(() => {
+    const outlined = new Set(areas.map((a) => a.id));
     const by = new Map<string, { name: string; lat: number; lng: number; n: number }>();
     for (const e of placed) {
+      if (outlined.has(e.gridId)) continue;
       const g = by.get(e.gridId) ?? { name: e.gridName, lat: 0, lng: 0, n: 0 };
       g.lat += e.lat;
       g.lng += e.lng;
@@ -46,12 +56,13 @@ function EventMap({ items }: { items: PublicEvent[] }) {
       by.set(e.gridId, g);
     }
     return [...by.values()].map((g) => ({ name: g.name, lat: g.lat / g.n, lng: g.lng / g.n }));
-  }, [placed]);
+  }, [placed, areas]);
   const open = placed.filter((e) => !e.closed).length;
-  if (!project) return <p className="r-muted">{t('rev.map.empty')}</p>;
+  if (!fit || !project) return <p className="r-muted">{t('rev.map.empty')}</p>;
   return (
     <div className="rev-map" data-testid="event-map">
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${t('rev.map.title')}：${t('rev.map.count', { total: placed.length, open, closed: placed.length - open })}`}>
+        <AreaShapes areas={areas} fit={fit} />
         {placed.map((e) => {
           const [x, y] = project(e);
           return e.closed ? (
@@ -64,7 +75,7 @@ function EventMap({ items }: { items: PublicEvent[] }) {
           const [x, y] = project(g);
           return (
             <text key={g.name} x={x} y={y - 10} textAnchor="middle" className="rev-map-label">
-              {g.name.replace(/^.*社区/, '')}
+              {shortName(g.name)}
             </text>
           );
         })}
@@ -80,7 +91,10 @@ function EventMap({ items }: { items: PublicEvent[] }) {
 export default function EventMapPage() {
   const { t } = useI18n();
   const [filter, setFilter] = useState<Filter>('all');
+  const [listed, setListed] = useState(LIST_PAGE);
   const events = useApi((signal) => api.get<PublicEvents>('/api/v1/public/events', { days: DAYS, limit: 500 }, signal), []);
+  // Outlines are a backdrop: without them the points still show.
+  const areas = useApi((signal) => api.get<PublicAreas>('/api/v1/public/event-map/areas', undefined, signal).catch(() => ({ items: [] })), []);
   const all = events.data?.items ?? [];
   const shown = all.filter((e) => filter === 'all' || (filter === 'closed') === e.closed);
   const unplaced = shown.filter((e) => e.lat === null || e.lng === null).length;
@@ -97,15 +111,25 @@ export default function EventMapPage() {
         ) : (
           <>
             <p data-testid="map-count">{t('rev.map.count', { total: all.length, open, closed: all.length - open })}</p>
-            <div className="rev-choices" role="group" aria-label={t('rev.map.list')} style={{ marginBottom: 12 }}>
+            <div className="rev-choices rev-choices-3" role="group" aria-label={t('rev.map.list')} style={{ marginBottom: 12 }}>
               {(['all', 'open', 'closed'] as const).map((f) => (
-                <button key={f} type="button" className="rev-choice" aria-pressed={filter === f} onClick={() => setFilter(f)} data-testid={`map-filter-${f}`}>
+                <button
+                  key={f}
+                  type="button"
+                  className="rev-choice"
+                  aria-pressed={filter === f}
+                  onClick={() => {
+                    setFilter(f);
+                    setListed(LIST_PAGE);
+                  }}
+                  data-testid={`map-filter-${f}`}
+                >
                   {filter === f ? '✓ ' : ''}
                   {t(`rev.map.${f}`)}
                 </button>
               ))}
             </div>
-            <EventMap items={shown} />
+            <EventMap items={shown} areas={areas.data?.items ?? []} />
             {unplaced > 0 && <p className="r-muted">{t('rev.map.noPoint', { n: unplaced })}</p>}
           </>
         )}
@@ -114,7 +138,7 @@ export default function EventMapPage() {
         <section className="r-card" aria-labelledby="rev-map-list">
           <h2 id="rev-map-list">{t('rev.map.list')}</h2>
           <ul className="r-entries" data-testid="public-events">
-            {shown.map((e) => (
+            {shown.slice(0, listed).map((e) => (
               <li key={e.code} data-testid="public-event" data-code={e.code}>
                 <div className="r-entry-head">
                   <strong>{e.title}</strong>
@@ -127,6 +151,11 @@ export default function EventMapPage() {
               </li>
             ))}
           </ul>
+          {shown.length > listed && (
+            <Button block fill="outline" onClick={() => setListed((n) => n + LIST_PAGE)}>
+              {t('rev.mine.more')}
+            </Button>
+          )}
         </section>
       )}
     </>

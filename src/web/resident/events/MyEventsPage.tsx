@@ -224,7 +224,7 @@ export function MyEventDetailPage() {
   const rows: [string, string][] = [
     ['rev.code', e.code],
     ['rev.category', e.categoryName ?? '—'],
-    ['rev.address', e.address ?? e.addressNodeName ?? '—'],
+    ...(e.address || e.addressNodeName ? [['rev.address', (e.address ?? e.addressNodeName)!] as [string, string]] : []),
     ['rev.grid', e.orgNodeName ?? '—'],
     ...(e.assignee?.nodeName ? [['rev.handler', [e.assignee.nodeName, e.assignee.departmentName].filter(Boolean).join(' ')] as [string, string]] : []),
     ...(e.rating ? [['rev.rating', `${t(`rev.rating.${e.rating}`)}${e.facts.ratingComment ? `（${e.facts.ratingComment}）` : ''}`] as [string, string]] : []),

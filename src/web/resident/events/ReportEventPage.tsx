@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
 import { Link, useLocation } from 'wouter';
 import Button from 'antd-mobile/es/components/button';
 import TextArea from 'antd-mobile/es/components/text-area';
@@ -6,8 +6,9 @@ import { api, errorMessage } from '../../shared/api.js';
 import { useI18n } from '../../shared/i18n.js';
 import { useSession } from '../../shared/session.js';
 import { useApi } from '../../shared/use-api.js';
-import type { CategoryAttribute, PublicCategoryTree, ReportedEvent, ReportEventBody } from '../../shared/events.js';
+import type { CategoryAttribute, PublicAreas, PublicCategoryTree, ReportedEvent, ReportEventBody } from '../../shared/events.js';
 import { InlineMessage } from '../components/InlineMessage.js';
+import { AreaShapes, areaPositions, fitTo, type Pick } from './areas.js';
 import './common.js';
 
 const MAX_PHOTOS = 9;
@@ -93,6 +94,65 @@ function AttributeInput({ a, value, onChange }: { a: CategoryAttribute; value: s
   );
 }
 
+const MAP_W = 360;
+const MAP_H = 280;
+
+/**
+ * 在地图上选: the community's grids as outlines; a tap inside a grid marks the spot (sent as
+ * lat/lng, which the server locates to that grid). The community is the resident's own when
+ * their account names one, else the one typed before, else the first.
+ */
+function MapPicker({ picked, onPick, communityName }: { picked: Pick | null; onPick: (p: Pick) => void; communityName: string }) {
+  const { t } = useI18n();
+  const session = useSession();
+  const areas = useApi((signal) => api.get<PublicAreas>('/api/v1/public/event-map/areas', undefined, signal), []);
+  const all = areas.data?.items ?? [];
+  const communities = all.filter((a) => a.kind === 'community');
+  const mine = (session.status === 'ready' ? session.me.roles : [])
+    .map((r) => all.find((a) => a.id === r.orgNodeId))
+    .map((a) => (a?.kind === 'grid' ? a.parentId : a?.id))
+    .find((id) => communities.some((c) => c.id === id));
+  const [chosen, setChosen] = useState<string | null>(null);
+  const communityId = chosen ?? mine ?? communities.find((c) => communityName && c.name.includes(communityName.trim()))?.id ?? communities[0]?.id ?? null;
+  const shown = all.filter((a) => a.id === communityId || a.parentId === communityId);
+  const fit = useMemo(() => fitTo(areaPositions(shown), MAP_W, MAP_H), [all, communityId]); // eslint-disable-line react-hooks/exhaustive-deps
+  if (areas.error) return <InlineMessage kind="error">{areas.error.message}</InlineMessage>;
+  if (areas.loading && !areas.data) return <p className="r-muted">{t('common.loading')}</p>;
+  if (!fit || !shown.some((a) => a.kind === 'grid')) return <InlineMessage kind="error">{t('rev.mapNone')}</InlineMessage>;
+  const marker = picked ? fit.project([picked.lng, picked.lat]) : null;
+  return (
+    <div style={{ marginTop: 8 }} data-testid="report-map">
+      {communities.length > 1 && (
+        <div className="r-field">
+          <label htmlFor="rev-map-community">{t('rev.community')}</label>
+          <select id="rev-map-community" className="r-select" value={communityId ?? ''} onChange={(e) => setChosen(e.target.value)} data-testid="report-map-community">
+            {communities.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      <p className="r-muted">{t('rev.mapHint')}</p>
+      <div className="rev-map">
+        <svg viewBox={`0 0 ${MAP_W} ${MAP_H}`} role="group" aria-label={t('rev.whereMap')}>
+          <AreaShapes areas={shown} fit={fit} selectedId={picked?.gridId ?? null} onPick={onPick} />
+          {marker && (
+            <g pointerEvents="none" data-testid="report-map-pin">
+              <circle cx={marker[0]} cy={marker[1]} r={8} fill="#c25e00" stroke="#ffffff" strokeWidth={2} />
+              <circle cx={marker[0]} cy={marker[1]} r={2} fill="#ffffff" />
+            </g>
+          )}
+        </svg>
+      </div>
+      <div role="status" data-testid="report-map-picked">
+        {picked ? <InlineMessage kind="success">{t('rev.mapPicked', { grid: picked.gridName })}</InlineMessage> : null}
+      </div>
+    </div>
+  );
+}
+
 function ReportForm() {
   const { t, locale } = useI18n();
   const tree = useApi((signal) => api.get<PublicCategoryTree>('/api/v1/public/event-categories', undefined, signal), []);
@@ -102,7 +162,8 @@ function ReportForm() {
   const [description, setDescription] = useState('');
   const [photos, setPhotos] = useState<Photo[]>([]);
   const [uploading, setUploading] = useState(0);
-  const [where, setWhere] = useState<'here' | 'address'>('address');
+  const [where, setWhere] = useState<'here' | 'map' | 'address'>('address');
+  const [picked, setPicked] = useState<Pick | null>(null);
   const [position, setPosition] = useState<Position | null>(null);
   const [locating, setLocating] = useState(false);
   const [locateError, setLocateError] = useState(false);
@@ -175,7 +236,9 @@ function ReportForm() {
     const missing = attributes.find((a) => a.required && !(Array.isArray(attrs[a.code]) ? (attrs[a.code] as string[]).length : String(attrs[a.code] ?? '').trim()));
     if (missing) return setMessage({ kind: 'error', text: t('rev.needAttribute', { label: missing.label }) });
     const here = where === 'here' && position;
-    if (!here && (!addr.community.trim() || address === addr.community.trim())) return setMessage({ kind: 'error', text: t('rev.needWhere') });
+    const onMap = where === 'map' ? picked : null;
+    if (where === 'map' && !onMap) return setMessage({ kind: 'error', text: t('rev.needMapPick') });
+    if (!here && !onMap && (!addr.community.trim() || address === addr.community.trim())) return setMessage({ kind: 'error', text: t('rev.needWhere') });
     const attributeValues: Record<string, string | string[]> = {};
     for (const a of attributes) {
       const v = attrs[a.code];
@@ -188,7 +251,7 @@ function ReportForm() {
       description: description.trim(),
       attributes: Object.keys(attributeValues).length ? attributeValues : undefined,
       attachmentIds: photos.length ? photos.map((p) => p.id) : undefined,
-      ...(here ? { lat: position.lat, lng: position.lng } : { address }),
+      ...(here ? { lat: position.lat, lng: position.lng } : onMap ? { lat: onMap.lat, lng: onMap.lng } : { address }),
     };
     setBusy(true);
     try {
@@ -227,6 +290,7 @@ function ReportForm() {
             setAttrs({});
             setDescription('');
             setPhotos([]);
+            setPicked(null);
           }}
         >
           {t('rev.another')}
@@ -331,10 +395,14 @@ function ReportForm() {
 
       <fieldset className="r-field" style={{ border: 0, padding: 0, margin: '0 0 12px' }}>
         <legend style={{ fontWeight: 600, padding: 0, marginBottom: 4 }}>{t('rev.where')}</legend>
-        <div className="rev-choices">
+        <div className="rev-choices rev-choices-3">
           <button type="button" className="rev-choice" aria-pressed={where === 'here'} onClick={locate} data-testid="report-where-here">
             {where === 'here' ? '✓ ' : ''}
             {t('rev.whereHere')}
+          </button>
+          <button type="button" className="rev-choice" aria-pressed={where === 'map'} onClick={() => setWhere('map')} data-testid="report-where-map">
+            {where === 'map' ? '✓ ' : ''}
+            {t('rev.whereMap')}
           </button>
           <button type="button" className="rev-choice" aria-pressed={where === 'address'} onClick={() => setWhere('address')} data-testid="report-where-address">
             {where === 'address' ? '✓ ' : ''}
@@ -357,6 +425,7 @@ function ReportForm() {
             )}
           </div>
         )}
+        {where === 'map' && <MapPicker picked={picked} onPick={setPicked} communityName={addr.community} />}
         {where === 'address' && (
           <div style={{ marginTop: 8 }}>
             <div className="r-field">

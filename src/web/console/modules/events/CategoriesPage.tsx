@@ -327,10 +327,17 @@ export default function CategoriesPage() {
   const [editing, setEditing] = useState<{ category: Category | null; parent: CategoryGroup | null } | null>(null);
   const [saved, setSaved] = useState(false);
   const tree = useApi((signal) => api.get<CategoryTree>(PATH, { includeInactive: inactive ? '1' : undefined }, signal), [inactive]);
-  // Departments for the picker: the dispatch choices when the caller has them, else those the tree names.
-  const targets = useApi(() => dispatchTargets.get().catch(() => null), []);
+  // Departments for the picker: the editors' own list (the system admin has no dispatch choices),
+  // else the dispatch choices, else the codes the tree names.
+  const targets = useApi(
+    () =>
+      (canManage ? api.get<{ items: { code: string; name: string }[] }>(`${PATH}/departments`).then((r) => r.items) : Promise.reject(new Error('not an editor')))
+        .catch(() => dispatchTargets.get().then((d) => d.departments))
+        .catch(() => null),
+    [canManage],
+  );
   const departments = useMemo(() => {
-    const known = new Map((targets.data?.departments ?? []).map((d) => [d.code, d.name]));
+    const known = new Map((targets.data ?? []).map((d) => [d.code, d.name]));
     for (const g of tree.data?.items ?? []) for (const c of [g, ...g.children]) if (c.defaultDepartmentCode && !known.has(c.defaultDepartmentCode)) known.set(c.defaultDepartmentCode, c.defaultDepartmentCode);
     return [...known].map(([code, name]) => ({ code, name }));
   }, [targets.data, tree.data]);

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'wouter';
 import { Alert, Button, Flex, Form, Input, Modal, Segmented, Select, Space, Table, Tabs, Typography } from 'antd';
 import type { ColumnsType, SorterResult } from 'antd/es/table/interface';
@@ -8,7 +8,7 @@ import { useI18n } from '../../../shared/i18n.js';
 import { useSession } from '../../../shared/session.js';
 import { hasRole } from '../../../shared/types.js';
 import { useApi } from '../../../shared/use-api.js';
-import type { BatchResult, EventPage, EventSummary } from '../../../shared/events.js';
+import type { BatchResult, EventCounts, EventPage, EventSummary } from '../../../shared/events.js';
 import { NotEnabled } from '../../components/NotEnabled.js';
 import { useBreadcrumbs } from '../../layout/breadcrumbs.js';
 import { OrgNodeSelect } from '../registry/common.js';
@@ -25,7 +25,6 @@ import {
   text,
   URGENCIES,
   UrgencyTag,
-  useDispatchTargets,
   type AssigneeValue,
 } from './common.js';
 
@@ -143,7 +142,6 @@ function EventQueues({ mode }: { mode: 'workbench' | 'tasks' }) {
   const [batch, setBatch] = useState<BatchResult | null>(null);
   const [version, setVersion] = useState(0);
   const [form] = Form.useForm<Filters>();
-  const targets = useDispatchTargets();
   remembered[mode] = { queue, filters, sort, page, assignee };
 
   const states = queues.find((q) => q.key === queue)?.states ?? [];
@@ -152,19 +150,14 @@ function EventQueues({ mode }: { mode: 'workbench' | 'tasks' }) {
     (signal) => api.get<EventPage>(EVENTS, { ...base, state: states.length ? states.join(',') : undefined, sort, page, pageSize }, signal),
     [JSON.stringify(base), queue, sort, page, pageSize, version],
   );
-  // One small count per queue (pageSize 1): the tabs show how much waits where.
+  // The tabs show how much waits where: one request counts every state, each queue sums its states.
   const counts = useApi(
     async (signal) => {
-      const totals = await Promise.all(
-        queues.map((q) => api.get<EventPage>(EVENTS, { ...base, state: q.states.length ? q.states.join(',') : undefined, pageSize: 1 }, signal).then((p) => p.total)),
-      );
-      return Object.fromEntries(queues.map((q, i) => [q.key, totals[i]!]));
+      const c = await api.get<EventCounts>(`${EVENTS}/counts`, base, signal);
+      return Object.fromEntries(queues.map((q) => [q.key, q.states.length ? q.states.reduce((n, st) => n + (c.byState[st] ?? 0), 0) : c.total]));
     },
     [JSON.stringify(base), version],
   );
-
-  const unitName = useMemo(() => new Map((targets.data?.units ?? []).map((u) => [u.id, u.name])), [targets.data]);
-  const deptName = useMemo(() => new Map((targets.data?.departments ?? []).map((d) => [d.code, d.name])), [targets.data]);
 
   if (list.missing) return <NotEnabled path={EVENTS} />;
 
@@ -222,7 +215,18 @@ function EventQueues({ mode }: { mode: 'workbench' | 'tasks' }) {
       key: 'assignee',
       width: 150,
       render: (_: unknown, e) =>
-        e.assigneeNodeId ? [unitName.get(e.assigneeNodeId) ?? '', e.assigneeDepartmentCode ? (deptName.get(e.assigneeDepartmentCode) ?? e.assigneeDepartmentCode) : ''].filter(Boolean).join(' ') || '—' : '—',
+        e.assigneeNodeId ? (
+          <Flex vertical data-testid="event-row-assignee">
+            <span>{[e.assigneeNodeName, e.assigneeDepartmentName ?? e.assigneeDepartmentCode].filter(Boolean).join(' ') || '—'}</span>
+            {e.assigneeUserName && (
+              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                {e.assigneeUserName}
+              </Typography.Text>
+            )}
+          </Flex>
+        ) : (
+          '—'
+        ),
     },
     { title: t('ev.field.channel'), dataIndex: 'channel', width: 130, render: (c: string, e) => channelText(c, e.source) },
     { title: t('ev.field.created'), dataIndex: 'createdAt', width: 140, render: (v: string) => formatDateTime(v) },

@@ -219,7 +219,11 @@ export function AssigneePicker({ value, onChange }: { value?: AssigneeValue; onC
     <Space orientation="vertical" style={{ width: '100%' }} data-testid="assignee-picker">
       <Radio.Group
         value={v.kind}
-        onChange={(e) => onChange?.({ kind: e.target.value as AssigneeValue['kind'] })}
+        onChange={(e) => {
+          const kind = e.target.value as AssigneeValue['kind'];
+          // A department usually works at the sub-district: start there.
+          onChange?.(kind === 'department' ? { kind, orgNodeId: units.find((u) => u.kind === 'street')?.id } : { kind });
+        }}
         optionType="button"
         options={[
           { value: 'unit', label: t('ev.assignee.unit') },
