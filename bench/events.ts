@@ -127,7 +127,7 @@ export async function benchEvents(
     log(`[${dialect}]   xlsx by grid: p50 ${ms(xlsx.p50)}`);
     if (process.env.BENCH_EXPLAIN) {
       const clock = await ensureWorkClock(ctx);
-      const range = { from: `${city.from}T00:00:00.000Z`, to: `${city.to}T16:00:00.000Z`, asOf: ctx.now().toISOString() };
+      const range = { from: `${city.from}T00:00:00.000Z`, to: `${city.to}T16:00:00.000Z`, fromDate: city.from, toDate: city.to, asOf: ctx.now().toISOString() };
       const q = indicatorsQuery(ctx.db.dialect, clock, { paths: [street.path], departmentPaths: [] }, range, 'place', await placesIn(ctx.db, [street.path])).compile(db);
       log(await explain(ctx, q.sql, q.parameters));
     }

@@ -174,6 +174,11 @@ describe('grid events in Chromium', () => {
     await d.getByTestId('batch-dispatch-submit').click();
     expect(await d.getByTestId('batch-result').innerText()).toContain('派遣成功 1 件，失败 0 件');
     await expect.poll(() => d.getByTestId('queue-dispatched').innerText()).toBe('待处置（1）');
+    // The row names who handles it: the unit and the person.
+    await d.getByTestId('queue-dispatched').click();
+    const assignee = table.locator(`tr[data-row-key="${eventId}"]`).getByTestId('event-row-assignee');
+    await assignee.waitFor();
+    expect(await assignee.innerText()).toMatch(/西山社区第一网格[\s\S]*李建华/);
 
     // ---- The grid worker: 我的待办 → 签收 → 处置完毕 (a comment is required; a photo of the result) → 核查通过.
     const worker = await openSession(browser, DESKTOP);
@@ -248,6 +253,10 @@ describe('grid events in Chromium', () => {
     expect(await listed.innerText()).toContain('已评价');
     expect(await listed.innerText()).toContain('西山社区第一网格');
     expect(await v.locator(`[data-testid="map-event"][data-code="${code}"]`).count()).toBe(1);
+    // The community's grid outlines under the points (the harness gives both grids a shape).
+    const map = v.getByTestId('event-map');
+    await expect.poll(() => map.locator('[data-testid="map-area"][data-kind="grid"]').count()).toBe(2);
+    expect(await map.locator('svg > *').first().getAttribute('data-testid')).toBe('map-areas');
     const publicText = await v.locator('main').innerText();
     for (const secret of ['朱志强', '朱**', DESCRIPTION, '李建华', '处理很及时']) expect(publicText).not.toContain(secret);
     await v.getByTestId('map-filter-open').click();
@@ -257,6 +266,33 @@ describe('grid events in Chromium', () => {
       expect(s.errors).toEqual([]);
       await s.context.close();
     }
+  });
+
+  it('a resident picks the place on the grid map: a tap in 第二网格 puts the event there', async () => {
+    const { page, context, errors } = await openSession(browser, PHONE);
+    await residentLogin(page, server.url);
+    await page.goto(`${server.url}/m/services/report`);
+    const form = page.getByTestId('report-form');
+    await form.getByTestId('report-group').selectOption({ label: '市容环境' });
+    await form.getByTestId('report-category').selectOption({ label: '乱张贴乱涂写' });
+    await form.locator('#rev-description').fill('8幢楼道里贴满了开锁小广告');
+    await page.getByTestId('report-where-map').click();
+    const grid02 = page.locator(`[data-testid="report-map"] [data-area-id="${server.fixture.nodes.grid02.id}"]`);
+    await grid02.waitFor();
+    // Nothing picked yet: refused on the page.
+    await page.getByTestId('report-submit').click();
+    expect(await page.getByTestId('message-error').innerText()).toContain('请在地图上点选问题位置');
+    await grid02.click();
+    expect(await page.getByTestId('report-map-picked').innerText()).toContain('西山社区第二网格');
+    expect(await page.getByTestId('report-map-pin').count()).toBe(1);
+    expect(await grid02.getAttribute('aria-pressed')).toBe('true');
+    await page.getByTestId('report-submit').click();
+    await page.getByTestId('report-done').waitFor();
+    await page.getByTestId('report-view').click();
+    await page.getByTestId('my-event-state').getByText('待受理').waitFor();
+    expect(await page.getByTestId('my-event-detail').innerText()).toContain('西山社区第二网格');
+    expect(errors).toEqual([]);
+    await context.close();
   });
 
   it('长辈模式 on the event pages: an address report with a multiple choice, 60 px targets, ≥ 18 px text, no pop-ups; withdrawn before acceptance', async () => {

@@ -6,9 +6,8 @@ import { addMessages } from '../../platform/i18n/i18n.js';
 import type { Actor } from '../../platform/policy/actor.js';
 import { rolesWith } from '../../platform/policy/roles.js';
 import { getNode } from '../../platform/org/org.repository.js';
-import { ensureWorkClock } from './indicators.clock.js';
+import { CLOCK_FIRST_DAY, CLOCK_LAST_DAY, ensureWorkClock } from './indicators.clock.js';
 import * as repo from './indicators.repository.js';
-import { localDateOfDayKey } from './indicators.repository.js';
 import { SUM_FIELDS, type IndicatorKey, type IndicatorRow, type IndicatorScope, type IndicatorSums } from './indicators.repository.js';
 import type { IndicatorCounts, IndicatorGroup, IndicatorGroupBy, IndicatorQuery, IndicatorRates, IndicatorReport } from './indicators.schema.js';
 
@@ -70,6 +69,7 @@ const MAX_FILLED_NODES = 5000;
 addMessages({
   'error.INDICATOR_RANGE_INVALID': { 'zh-CN': '开始日期不能晚于结束日期', en: 'The start date is after the end date' },
   'error.INDICATOR_RANGE_TOO_LONG': { 'zh-CN': '统计期间不能超过 {max} 天', en: 'The period may not exceed {max} days' },
+  'error.INDICATOR_RANGE_OUTSIDE': { 'zh-CN': '统计期间须在 {first} 年至 {last} 年之间', en: 'The period must lie between {first} and {last}' },
 });
 
 const DAY = 86_400_000;
@@ -186,6 +186,8 @@ export async function resolveQuery(ctx: PlatformContext, actor: Actor, query: In
   const to = query.to ?? today;
   const from = query.from ?? `${(query.to ?? today).slice(0, 7)}-01`;
   if (from > to) throw badRequest('INDICATOR_RANGE_INVALID');
+  // Days are walked on the calendar table (indicators.clock.ts), which covers these years.
+  if (from < CLOCK_FIRST_DAY || to >= CLOCK_LAST_DAY) throw badRequest('INDICATOR_RANGE_OUTSIDE', { first: CLOCK_FIRST_DAY.slice(0, 4), last: CLOCK_LAST_DAY.slice(0, 4) });
   if (daysBetween(from, to) + 1 > MAX_RANGE_DAYS) throw badRequest('INDICATOR_RANGE_TOO_LONG', { max: MAX_RANGE_DAYS });
 
   const refuse = async (details: Record<string, unknown>) => {
@@ -223,7 +225,7 @@ export async function computeIndicators(ctx: PlatformContext, actor: Actor, quer
 
 export async function report(ctx: PlatformContext, q: ResolvedQuery & { offset: number }): Promise<IndicatorReport> {
   const clock = await ensureWorkClock(ctx);
-  const range = { from: localMidnightIso(q.from, q.offset), to: localMidnightIso(addDays(q.to, 1), q.offset), asOf: q.asOf.toISOString() };
+  const range = { from: localMidnightIso(q.from, q.offset), to: localMidnightIso(addDays(q.to, 1), q.offset), fromDate: q.from, toDate: q.to, asOf: q.asOf.toISOString() };
   const rows = await repo.aggregateIndicators(ctx.db, clock, q.scope, range, KEY_OF[q.groupBy]);
   const total = emptySums();
   for (const r of rows) addInto(total, r);
@@ -267,7 +269,7 @@ async function groupRows(ctx: PlatformContext, q: ResolvedQuery & { offset: numb
       if (keys[keys.length - 1] !== k) keys.push(k);
     }
     for (const k of keys) bucket(k);
-    for (const r of rows) addInto(bucket(periodOf(localDateOfDayKey(r.k1!, r.k2 === '1', q.offset))), r);
+    for (const r of rows) addInto(bucket(periodOf(r.k1!)), r);
     const label = (k: string) =>
       q.groupBy === 'day' ? k : q.groupBy === 'week' ? `${k} 至 ${addDays(k, 6)}` : `${k.slice(0, 4)}年${Number(k.slice(5, 7))}月`;
     return keys.map((k) => group(k, label(k), buckets.get(k)!));

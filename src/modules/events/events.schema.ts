@@ -297,7 +297,7 @@ export const ZAreaGeometry = z.union([
   z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(ZRing)) }),
 ]);
 
-/** Outlines for the public map and the resident's map picker: shapes and names only, nobody's data. */
+/** Outlines for the public map and the resident's map picker: shapes and names only, nobody's data (grids without an outline are left out). */
 export const ZPublicAreas = z.object({
   items: z.array(
     z.object({
@@ -306,7 +306,8 @@ export const ZPublicAreas = z.object({
       kind: z.enum(['community', 'grid']),
       /** The node above (a grid's community), to group grids under their community. */
       parentId: z.string().nullable(),
-      geometry: ZAreaGeometry,
+      /** Null only for a community without an outline of its own whose grids have one. */
+      geometry: ZAreaGeometry.nullable(),
     }),
   ),
 });

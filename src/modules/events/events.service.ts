@@ -1262,24 +1262,32 @@ export async function listPublicEvents(ctx: PlatformContext, query: { orgNodeId?
 /**
  * Outlines of communities and grids for the public map and the resident's map picker (from the
  * polygon cache the locator keeps): id, name, kind, the node above and the shape; nothing else.
+ * A community whose grids are drawn but which has no outline of its own comes with a null shape,
+ * so its grids can still be grouped and named under it.
  */
 export async function listPublicAreas(ctx: PlatformContext, query: { communityId?: string }) {
-  let all = await polygons(ctx);
+  const all = (await polygons(ctx)).filter((p) => p.geometry.type === 'Polygon' || p.geometry.type === 'MultiPolygon');
+  const grids = all.filter((p) => p.kind === 'grid');
+  const outlined = new Map(all.filter((p) => p.kind === 'community').map((p) => [p.id, p]));
+  let communities = (await repo.listCommunities(ctx.db.kysely)).filter((c) => outlined.has(c.id) || grids.some((g) => g.path.startsWith(c.path)));
   if (query.communityId) {
-    const community = all.find((p) => p.id === query.communityId && p.kind === 'community');
-    if (!community) throw notFound('NOT_FOUND');
-    all = all.filter((p) => p.path.startsWith(community.path));
+    communities = communities.filter((c) => c.id === query.communityId);
+    if (communities.length === 0) throw notFound('NOT_FOUND');
   }
-  const polygonal = (g: Geometry): g is Extract<Geometry, { type: 'Polygon' | 'MultiPolygon' }> => g.type === 'Polygon' || g.type === 'MultiPolygon';
+  const parentOf = (path: string) => {
+    const ids = path.split('/').filter(Boolean);
+    return ids.length > 1 ? ids[ids.length - 2]! : null;
+  };
+  // By name in code-point order (第一 before 第二, the same on every machine).
+  const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   return {
-    items: [...all]
-      .filter((p) => polygonal(p.geometry))
-      // Communities first, then by name in code-point order (第一 before 第二, the same on every machine).
-      .sort((a, b) => (a.kind !== b.kind ? (a.kind === 'community' ? -1 : 1) : a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-      .map((p) => {
-        const ids = p.path.split('/').filter(Boolean);
-        return { id: p.id, name: p.name, kind: p.kind, parentId: ids.length > 1 ? ids[ids.length - 2]! : null, geometry: p.geometry as never };
-      }),
+    items: [
+      ...communities.sort(byName).map((c) => ({ id: c.id, name: c.name, kind: 'community' as const, parentId: parentOf(c.path), geometry: (outlined.get(c.id)?.geometry ?? null) as never })),
+      ...grids
+        .filter((g) => communities.some((c) => g.path.startsWith(c.path)))
+        .sort(byName)
+        .map((g) => ({ id: g.id, name: g.name, kind: 'grid' as const, parentId: parentOf(g.path), geometry: g.geometry as never })),
+    ],
   };
 }
 

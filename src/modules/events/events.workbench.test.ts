@@ -63,6 +63,18 @@ describe(`grid events: map outlines, queue counts, assignee names, departments (
     expect((await call(null, 'GET', `/api/v1/public/event-map/areas?communityId=${fx.nodes.grid01.id}`)).statusCode).toBe(404);
     expect((await call(null, 'GET', `/api/v1/public/event-map/areas?communityId=${fx.nodes.dongshan.id}`)).statusCode).toBe(404);
     expect((await call(null, 'GET', '/api/v1/public/event-map/areas?communityId=')).statusCode).toBe(400);
+    // A community with no outline of its own still names its drawn grids (shape null). The clock
+    // moves first: the polygon cache notices edits by the newest updated_at.
+    platform.advance(1000);
+    await platform.ctx.db.kysely.updateTable('org_node').set({ geometry: null, updated_at: platform.ctx.now().toISOString() }).where('id', '=', fx.nodes.xishan.id).execute();
+    const bare = (await call(null, 'GET', '/api/v1/public/event-map/areas')).json().items;
+    expect(bare.map((a: { name: string }) => a.name)).toEqual(['西山社区', '西山社区第一网格', '西山社区第二网格']);
+    expect(bare[0]).toMatchObject({ kind: 'community', geometry: null });
+    expect((await call(null, 'GET', `/api/v1/public/event-map/areas?communityId=${fx.nodes.xishan.id}`)).json().items).toHaveLength(3);
+    platform.advance(1000);
+    await giveFixturePolygons(platform.ctx, fx.nodes);
+    expect((await call(null, 'GET', '/api/v1/public/event-map/areas')).json().items[0].geometry).toMatchObject({ type: 'Polygon' });
+
     const doc = (await call(null, 'GET', '/api/openapi.json')).json();
     for (const p of ['/api/v1/public/event-map/areas', '/api/v1/events/counts', '/api/v1/event-categories/departments']) expect(doc.paths[p], p).toBeTruthy();
   });

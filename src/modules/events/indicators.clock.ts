@@ -17,13 +17,17 @@ import { isWorkingDay, type WorkCalendar } from '../../platform/calendar/working
  * aggregate query gives average response and handling times over a year of events.
  *
  * Keyed by UTC date because timestamps are stored as UTC text: a substring finds the row, no
- * time-zone arithmetic in SQL. A UTC day overlaps two local days, so it may hold up to four
+ * time-zone arithmetic in SQL. Each row also gives the local day of the same date as a range of
+ * stored instants, which the indicators walk in order to count by day. A UTC day overlaps two local days, so it may hold up to four
  * periods (two a day by default; 08:30–12:00 and 13:30–17:30 Beijing time are 00:30–04:00 and
  * 05:30–09:30 UTC, both inside one UTC day).
  */
 export interface WorkDayRow {
   utc_date: string;
   base: number;
+  /** The local day of the same date: its first instant and the next day's, as stored ISO text. */
+  day_start: string;
+  day_end: string;
   s1: number;
   l1: number;
   s2: number;
@@ -92,7 +96,14 @@ export function buildWorkDays(cal: WorkCalendar, first = CLOCK_FIRST_DAY, last =
     }
     if (merged.length > MAX_SLOTS) throw new Error(`office hours put ${merged.length} periods in one UTC day; at most ${MAX_SLOTS} are supported`);
     slots = Math.max(slots, merged.length);
-    const row: WorkDayRow = { utc_date: dateOf(firstIdx + i), base, s1: 0, l1: 0, s2: 0, l2: 0, s3: 0, l3: 0, s4: 0, l4: 0 };
+    const dayStart = (firstIdx + i) * DAY - offsetMs;
+    const row: WorkDayRow = {
+      utc_date: dateOf(firstIdx + i),
+      base,
+      day_start: new Date(dayStart).toISOString(),
+      day_end: new Date(dayStart + DAY).toISOString(),
+      s1: 0, l1: 0, s2: 0, l2: 0, s3: 0, l3: 0, s4: 0, l4: 0,
+    };
     merged.forEach(([s, e], k) => {
       (row as unknown as Record<string, number>)[`s${k + 1}`] = s;
       (row as unknown as Record<string, number>)[`l${k + 1}`] = e - s;
@@ -168,7 +179,7 @@ async function syncWorkClock(ctx: Pick<PlatformContext, 'db' | 'now'>, cal: Work
     const old = await trx.selectFrom('event_work_day').selectAll().orderBy('utc_date').execute();
     await forgetMeasuredAcross(trx, changedDays(old, rows));
     await trx.deleteFrom('event_work_day').execute();
-    // 10 parameters a row: within SQLite's and PostgreSQL's limits per statement.
+    // 12 parameters a row: within SQLite's and PostgreSQL's limits per statement.
     const chunk = ctx.db.dialect === 'postgres' ? 5000 : 2000;
     for (let i = 0; i < rows.length; i += chunk) await trx.insertInto('event_work_day').values(rows.slice(i, i + chunk)).execute();
     await trx.deleteFrom('event_work_clock').execute();
@@ -228,7 +239,7 @@ async function forgetMeasuredAcross(trx: Executor, changed: ReturnType<typeof ch
 export function workSecondsAt(dialect: DialectName, column: string, slots: number): RawBuilder<number | null> {
   const sec = `(cast(substr(${column}, 12, 2) as integer) * 3600 + cast(substr(${column}, 15, 2) as integer) * 60 + cast(substr(${column}, 18, 2) as integer))`;
   const [lo, hi] = dialect === 'postgres' ? ['greatest', 'least'] : ['max', 'min'];
-  const terms = ['d.base'];
-  for (let i = 1; i <= Math.max(1, slots); i++) terms.push(`${hi}(${lo}(${sec} - d.s${i}, 0), d.l${i})`);
-  return sql.raw<number | null>(`(select ${terms.join(' + ')} from event_work_day d where d.utc_date = substr(${column}, 1, 10))`);
+  const terms = ['w.base'];
+  for (let i = 1; i <= Math.max(1, slots); i++) terms.push(`${hi}(${lo}(${sec} - w.s${i}, 0), w.l${i})`);
+  return sql.raw<number | null>(`(select ${terms.join(' + ')} from event_work_day w where w.utc_date = substr(${column}, 1, 10))`);
 }

@@ -2,6 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Db, DialectName } from '../../platform/db/database.js';
 import { prefixEnd } from '../../platform/db/dialect.js';
 import { workSecondsAt, type WorkClock } from './indicators.clock.js';
+import { INDICATOR_COLUMNS } from './migrations/2026_11_26_0291_event_indicator_indexes.js';
 
 /** Where the caller may count: whole subtrees, and subtrees limited to the events dispatched to a department. */
 export interface IndicatorScope {
@@ -70,6 +71,15 @@ export const SUM_FIELDS = [
   'handlingSeconds',
 ] as const satisfies readonly (keyof IndicatorSums)[];
 
+/** Reported from `from` to before `to` (instants as stored); the same as local dates `fromDate`…`toDate`; deadlines judged at `asOf`. */
+export interface IndicatorRange {
+  from: string;
+  to: string;
+  fromDate: string;
+  toDate: string;
+  asOf: string;
+}
+
 export interface IndicatorRow extends IndicatorSums {
   k1: string | null;
   k2: string | null;
@@ -87,7 +97,7 @@ export async function aggregateIndicators(
   db: Db,
   clock: WorkClock,
   scope: IndicatorScope,
-  range: { from: string; to: string; asOf: string },
+  range: IndicatorRange,
   key: IndicatorKey,
 ): Promise<IndicatorRow[]> {
   if (scope.paths.length === 0 && scope.departmentPaths.length === 0) return [];
@@ -163,11 +173,10 @@ export async function placesIn(db: Db, paths: string[]): Promise<Map<string, str
 
 /**
  * What a row of the aggregate is keyed by. A place is its org_path, which is also the index's
- * order, so grouping by it streams without a sort. A day is the report's UTC date and whether
- * it falls after the local midnight inside that UTC day (16:00 UTC for Beijing): the local date
- * in code, with nothing but substrings in SQL on either database.
+ * order, so grouping by it streams without a sort; a day is the local date of the calendar row
+ * the event's report time falls in.
  */
-function keyColumns(key: IndicatorKey, utcOffsetMinutes: number): [RawBuilder<unknown>, RawBuilder<unknown>, RawBuilder<unknown>] {
+function keyColumns(key: IndicatorKey): [RawBuilder<unknown>, RawBuilder<unknown>, RawBuilder<unknown>] {
   // Grouped by position: the same text twice would be two parameters to PostgreSQL, not one expression.
   switch (key) {
     case 'place':
@@ -177,25 +186,9 @@ function keyColumns(key: IndicatorKey, utcOffsetMinutes: number): [RawBuilder<un
     case 'category':
       return [sql`e.category_id`, sql`null`, sql`1`];
     case 'day':
-      // A bare comparison, not a CASE: PostgreSQL counts two values for a boolean and so
-      // aggregates a year's days in a hash table instead of sorting every row by day.
-      return [sql`substr(e.created_at, 1, 10)`, sql`(substr(e.created_at, 12, 5) >= ${localMidnightUtc(utcOffsetMinutes)})`, sql`1, 2`];
+      // The local date from the calendar table's day row the event falls in (see indicatorsQuery).
+      return [sql`d.utc_date`, sql`null`, sql`d.utc_date`];
   }
-}
-
-/** `HH:MM` UTC at which a local day begins (16:00 for UTC+8, 05:00 for UTC−5). */
-export function localMidnightUtc(utcOffsetMinutes: number): string {
-  const m = (((-utcOffsetMinutes) % 1440) + 1440) % 1440;
-  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-}
-
-/**
- * The local date of a `day` row: its UTC date, moved a day forward if the row is after the local
- * midnight (east of Greenwich), or a day back if before it (west).
- */
-export function localDateOfDayKey(utcDate: string, late: boolean, utcOffsetMinutes: number): string {
-  const shift = utcOffsetMinutes > 0 ? (late ? 1 : 0) : utcOffsetMinutes < 0 ? (late ? 0 : -1) : 0;
-  return new Date(Date.parse(`${utcDate}T00:00:00Z`) + shift * 86_400_000).toISOString().slice(0, 10);
 }
 
 /** The aggregate's SQL (exported for the benchmark's EXPLAIN); at least one scope path. */
@@ -203,7 +196,7 @@ export function indicatorsQuery(
   dialect: DialectName,
   clock: WorkClock,
   scope: IndicatorScope,
-  range: { from: string; to: string; asOf: string },
+  range: IndicatorRange,
   key: IndicatorKey,
   places: Map<string, string[] | null> = new Map(),
 ): RawBuilder<unknown> {
@@ -218,7 +211,7 @@ export function indicatorsQuery(
   // Each count once per row; the cheapest, most selective test first. Shortcuts rest on the
   // loop: only a report not yet accepted can be withdrawn; a closed event is never voided.
   const count = (cond: RawBuilder<unknown>) => sql`count(*) filter (where ${cond})`;
-  const [k1, k2, groupBy] = keyColumns(key, clock.utcOffsetMinutes);
+  const [k1, k2, groupBy] = keyColumns(key);
   const within = (p: string) => {
     const list = places.get(p);
     return list ? sql`e.org_path in (${sql.join(list)})` : sql`e.org_path >= ${p} and e.org_path < ${prefixEnd(p)}`;
@@ -227,6 +220,27 @@ export function indicatorsQuery(
     ...scope.paths.map((p) => sql`(${within(p)})`),
     ...scope.departmentPaths.map((d) => sql`(${within(d.path)} and e.assignee_department_code in (${sql.join(d.departments)}))`),
   ];
+  const filter = sql`(${sql.join(scopes, sql` or `)}) and e.state <> 'merged'`;
+  // By day: walk the calendar's local days in order and seek each day's events, so rows come
+  // grouped already (neither database sorts a year's events, and days need no time zone in SQL).
+  // The days alone bound the reports: a second bound on created_at would let SQLite seek by it
+  // instead. PostgreSQL needs the seek spelt out (LATERAL, fenced by OFFSET 0), or it reads the
+  // subtree's year once and filters it again for every day.
+  let from: RawBuilder<unknown>;
+  let where: RawBuilder<unknown>;
+  const days = sql`d.utc_date >= ${range.fromDate} and d.utc_date <= ${range.toDate}`;
+  const sameDay = sql`e.created_at >= d.day_start and e.created_at < d.day_end`;
+  if (key !== 'day') {
+    from = sql`grid_event e`;
+    where = sql`${filter} and e.created_at >= ${range.from} and e.created_at < ${range.to}`;
+  } else if (dialect === 'postgres') {
+    const columns = sql.raw(['org_path', 'created_at', ...INDICATOR_COLUMNS].map((c) => `e.${c}`).join(', '));
+    from = sql`event_work_day d cross join lateral (select ${columns} from grid_event e where ${filter} and ${sameDay} offset 0) e`;
+    where = days;
+  } else {
+    from = sql`event_work_day d join grid_event e on ${sameDay}`;
+    where = sql`${days} and ${filter}`;
+  }
   return sql`
     select ${k1} as k1, ${k2} as k2,
       count(*) as reported,
@@ -253,10 +267,8 @@ export function indicatorsQuery(
       sum(${response}) as response_seconds,
       count(${handling}) as handling_count,
       sum(${handling}) as handling_seconds
-    from grid_event e
-    where (${sql.join(scopes, sql` or `)})
-      and e.created_at >= ${range.from} and e.created_at < ${range.to}
-      and e.state <> 'merged'
+    from ${from}
+    where ${where}
     group by ${groupBy}`;
 }
 

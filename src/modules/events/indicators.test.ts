@@ -11,7 +11,6 @@ import { HOLIDAYS_2026 } from '../../platform/calendar/holidays-2026.js';
 import { mulberry32 } from '../../demo/random.js';
 import type { GridEventTable } from './events.table.js';
 import { eventRow } from './indicators.fixture.js';
-import { localDateOfDayKey, localMidnightUtc } from './indicators.repository.js';
 import { buildWorkDays, ensureWorkClock } from './indicators.clock.js';
 import { measureWorkDurations } from './indicators.durations.js';
 import { PENDING_DURATIONS } from './migrations/2026_11_26_0291_event_indicator_indexes.js';
@@ -69,18 +68,17 @@ describe('the working clock table', () => {
   });
 });
 
-describe('local days from UTC text', () => {
-  it('cuts a UTC date at the local midnight, east and west of Greenwich', () => {
-    expect(localMidnightUtc(480)).toBe('16:00');
-    expect(localMidnightUtc(-300)).toBe('05:00');
-    expect(localMidnightUtc(330)).toBe('18:30');
-    expect(localMidnightUtc(0)).toBe('00:00');
-    // 2026-10-31T16:00Z is 1 November in Beijing; 2026-11-01T04:59Z is still 31 October in New York.
-    expect(localDateOfDayKey('2026-10-31', true, 480)).toBe('2026-11-01');
-    expect(localDateOfDayKey('2026-10-31', false, 480)).toBe('2026-10-31');
-    expect(localDateOfDayKey('2026-11-01', false, -300)).toBe('2026-10-31');
-    expect(localDateOfDayKey('2026-11-01', true, -300)).toBe('2026-11-01');
-    expect(localDateOfDayKey('2026-11-01', true, 0)).toBe('2026-11-01');
+describe('local days in the clock table', () => {
+  it('gives each date its local day as stored instants, east and west of Greenwich', () => {
+    const beijing = buildWorkDays(buildWorkCalendar(HOLIDAYS_2026), '2026-10-31', '2026-11-01').rows;
+    expect(beijing.map((r) => [r.utc_date, r.day_start, r.day_end])).toEqual([
+      ['2026-10-31', '2026-10-30T16:00:00.000Z', '2026-10-31T16:00:00.000Z'],
+      ['2026-11-01', '2026-10-31T16:00:00.000Z', '2026-11-01T16:00:00.000Z'],
+    ]);
+    const newYork = buildWorkDays(buildWorkCalendar([], { periods: [{ start: 540, end: 1020 }], utcOffsetMinutes: -300 }), '2026-11-02', '2026-11-02').rows[0]!;
+    expect([newYork.day_start, newYork.day_end]).toEqual(['2026-11-02T05:00:00.000Z', '2026-11-03T05:00:00.000Z']);
+    // Monday 09:00–17:00 in New York is 14:00–22:00 UTC, all inside the UTC day.
+    expect([newYork.s1, newYork.l1, newYork.l2]).toEqual([14 * 3600, 8 * 3600, 0]);
   });
 });
 
@@ -382,6 +380,9 @@ describe(`event indicators (${DIALECT_LABEL})`, () => {
     expect(long.statusCode).toBe(400);
     expect(long.json().error).toMatchObject({ code: 'INDICATOR_RANGE_TOO_LONG', message: 'The period may not exceed 1096 days' });
     expect((await get('xishan', `/api/v1/events/indicators?from=2026-02-30`)).statusCode).toBe(400);
+    const early = await get('xishan', `/api/v1/events/indicators?from=2019-12-01&to=2020-01-31`);
+    expect(early.statusCode).toBe(400);
+    expect(early.json().error).toMatchObject({ code: 'INDICATOR_RANGE_OUTSIDE', message: '统计期间须在 2020 年至 2049 年之间' });
     expect((await get('xishan', `/api/v1/events/indicators?groupBy=year`)).statusCode).toBe(400);
   });
 

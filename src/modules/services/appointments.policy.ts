@@ -14,7 +14,7 @@ registerPermissions({
   /** A resident books, changes and cancels their own appointments and shows the QR code. */
   [APPOINTMENT_BOOK_OWN]: ['resident', 'volunteer'],
   /** See who booked at the windows of a subtree (the day list at the window; audited). */
-  [APPOINTMENT_READ]: ['community_staff', 'grid_worker', 'dispatcher', 'department_officer'],
+  [APPOINTMENT_READ]: ['community_staff', 'dispatcher', 'department_officer'],
   /** 代预约: book for a registry person of the subtree (an elderly resident who phoned). */
   [APPOINTMENT_ON_BEHALF]: ['community_staff', 'grid_worker'],
   /** Scan a booking's QR code (or type its number) at the window: 签到. Officers stationed at the hall too. */

@@ -41,7 +41,7 @@ export function getWindowsByIds(db: Executor, ids: string[]) {
   return db.selectFrom('service_window').selectAll().where('id', 'in', ids).execute();
 }
 
-export function listWindows(db: Executor, filter: { underPath?: string; onPathOf?: string[]; activeOnly: boolean; scopePaths?: string[] }) {
+export function listWindows(db: Executor, filter: { underPath?: string; activeOnly: boolean }) {
   let q = db.selectFrom('service_window').selectAll();
   if (filter.underPath) q = q.where('org_path', '>=', filter.underPath).where('org_path', '<', prefixEnd(filter.underPath));
   if (filter.activeOnly) q = q.where('active', '=', 1);

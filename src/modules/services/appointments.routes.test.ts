@@ -168,7 +168,7 @@ describe(`appointments over HTTP (${DIALECT_LABEL})`, () => {
     expect(list.statusCode).toBe(200);
     expect(list.json().items.map((x: { id: string }) => x.id)).toEqual([made.json().id]);
     expect(await countAudit(w.platform.ctx.db, 'services.appointment.list')).toBe(before + 1);
-    // The dispatcher of the street reads it too; the grid worker holds no read over the community's hall.
+    // The dispatcher of the street reads it too; grid workers book for people but do not read the hall's list.
     expect((await call('street', 'GET', `/api/v1/appointments?windowId=${w.window.id}`)).statusCode).toBe(200);
     expect((await call('grid01', 'GET', `/api/v1/appointments?windowId=${w.window.id}`)).statusCode).toBe(403);
 

@@ -70,6 +70,19 @@ describe(`appointments: slots on the working-day calendar (${DIALECT_LABEL})`, (
     await expectAppError(svc.bookOwn(ctx, w.actors.volunteer01!, { slotId: day[3]!.id }, {}), 409, 'APPOINTMENT_SLOT_CLOSED');
   });
 
+  it('the hourly job lays out new days as time moves on, for every active window', async () => {
+    const job = servicesModule.jobs!.find((j) => j.kind === SLOTS_JOB)!;
+    expect(job.everySeconds).toBe(3600);
+    expect(await slotsOn('2026-10-20')).toHaveLength(0);
+    w.platform.setNow(bj('2026-10-12T08:00:00'));
+    await job.handler(w.platform.ctx, {});
+    // 20 days ahead of 12 October is 1 November; the working days up to it now have slots.
+    expect(await slotsOn('2026-10-20')).toHaveLength(15);
+    expect(await slotsOn('2026-10-30')).toHaveLength(15);
+    expect(await slotsOn('2026-11-02')).toHaveLength(0);
+    expect(await svc.ensureSlotsAhead(w.platform.ctx)).toBe(0);
+  });
+
   it('refuses a range backwards or too long', async () => {
     await expectAppError(svc.generateSlots(w.platform.ctx, w.window.id, '2026-10-10', '2026-10-01'), 400, 'APPOINTMENT_RANGE_INVALID');
     await expectAppError(svc.generateSlots(w.platform.ctx, w.window.id, '2026-10-01', '2027-01-01'), 400, 'APPOINTMENT_RANGE_INVALID');

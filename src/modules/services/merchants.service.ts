@@ -34,7 +34,7 @@ addMessages({
     en: 'Bad phone number: a mobile, a landline with area code (0573-87012345) or a 400 number',
   },
   'error.MERCHANT_OFFER_DATES': { 'zh-CN': '优惠结束日期不能早于开始日期', en: 'An offer cannot end before it starts' },
-  'error.MERCHANT_NODE_INVALID': { 'zh-CN': '商户只能登记在社区或街道下', en: 'A merchant is listed under a community or a sub-district' },
+  'error.MERCHANT_NODE_INVALID': { 'zh-CN': '商户只能登记在街道、社区或网格下', en: 'A merchant is listed under a sub-district, a community or a grid' },
 });
 
 const categoryName = (code: string) => MERCHANT_CATEGORIES.find((c) => c.code === code)?.name ?? code;
@@ -155,7 +155,7 @@ export async function createMerchant(ctx: PlatformContext, actor: Actor, input: 
   const db = ctx.db.kysely;
   const node = await nodePath(db, input.orgNodeId);
   if (!canAt(actor, MERCHANT_MANAGE, node.path)) throw forbidden();
-  if (!['community', 'street', 'grid'].includes(node.kind)) throw forbidden('MERCHANT_NODE_INVALID');
+  if (!['community', 'street', 'grid'].includes(node.kind)) throw badRequest('MERCHANT_NODE_INVALID');
   const at = ctx.now().toISOString();
   const row: repo.MerchantRow = {
     id: newId(),

@@ -16,7 +16,11 @@ export const createEventWorkClock: Migration = {
       // `YYYY-MM-DD`: the first ten characters of an ISO-8601 UTC timestamp.
       .addColumn('utc_date', 'text', (c) => c.primaryKey())
       // Working seconds from the table's first day to this day's 00:00 UTC.
-      .addColumn('base', big, (c) => c.notNull());
+      .addColumn('base', big, (c) => c.notNull())
+      // The local day of the same date, as the UTC instants it begins and ends at: the rows the
+      // indicators walk, in order, to count by day without sorting a year's events.
+      .addColumn('day_start', 'text', (c) => c.notNull())
+      .addColumn('day_end', 'text', (c) => c.notNull());
     // Up to four working periods inside the UTC day: start (seconds after 00:00 UTC) and length.
     for (let i = 1; i <= 4; i++) {
       table = table.addColumn(`s${i}`, 'integer', (c) => c.notNull().defaultTo(0)).addColumn(`l${i}`, 'integer', (c) => c.notNull().defaultTo(0));

@@ -114,8 +114,8 @@ function MapPicker({ picked, onPick, communityName }: { picked: Pick | null; onP
     .find((id) => communities.some((c) => c.id === id));
   const [chosen, setChosen] = useState<string | null>(null);
   const communityId = chosen ?? mine ?? communities.find((c) => communityName && c.name.includes(communityName.trim()))?.id ?? communities[0]?.id ?? null;
-  const shown = all.filter((a) => a.id === communityId || a.parentId === communityId);
-  const fit = useMemo(() => fitTo(areaPositions(shown), MAP_W, MAP_H), [all, communityId]); // eslint-disable-line react-hooks/exhaustive-deps
+  const shown = useMemo(() => all.filter((a) => a.id === communityId || a.parentId === communityId), [all, communityId]);
+  const fit = useMemo(() => fitTo(areaPositions(shown), MAP_W, MAP_H), [shown]);
   if (areas.error) return <InlineMessage kind="error">{areas.error.message}</InlineMessage>;
   if (areas.loading && !areas.data) return <p className="r-muted">{t('common.loading')}</p>;
   if (!fit || !shown.some((a) => a.kind === 'grid')) return <InlineMessage kind="error">{t('rev.mapNone')}</InlineMessage>;
@@ -134,7 +134,7 @@ function MapPicker({ picked, onPick, communityName }: { picked: Pick | null; onP
           </select>
         </div>
       )}
-      <p className="r-muted">{t('rev.mapHint')}</p>
+      <p className="r-muted">{t('rev.pickHint')}</p>
       <div className="rev-map">
         <svg viewBox={`0 0 ${MAP_W} ${MAP_H}`} role="group" aria-label={t('rev.whereMap')}>
           <AreaShapes areas={shown} fit={fit} selectedId={picked?.gridId ?? null} onPick={onPick} />

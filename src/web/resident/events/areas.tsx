@@ -42,6 +42,7 @@ export function fitTo(positions: Pos[], w: number, h: number, pad = 16): Fit | n
 }
 
 function polygonsOf(a: PublicArea): Pos[][][] {
+  if (!a.geometry) return []; // a community drawn only through its grids
   return (a.geometry.type === 'Polygon' ? [a.geometry.coordinates] : a.geometry.coordinates) as Pos[][][];
 }
 
@@ -96,8 +97,8 @@ export interface Pick {
  * picks that spot, Enter or Space the grid's centre.
  */
 export function AreaShapes({ areas, fit, selectedId, onPick }: { areas: PublicArea[]; fit: Fit; selectedId?: string | null; onPick?: (p: Pick) => void }) {
-  const grids = areas.filter((a) => a.kind === 'grid');
-  const communities = areas.filter((a) => a.kind === 'community');
+  const grids = areas.filter((a) => a.kind === 'grid' && a.geometry);
+  const communities = areas.filter((a) => a.kind === 'community' && a.geometry);
   const pickAt = (a: PublicArea, xy: XY) => {
     const [lng, lat] = fit.invert(xy);
     onPick?.({ gridId: a.id, gridName: a.name, lat: Number(lat.toFixed(6)), lng: Number(lng.toFixed(6)) });

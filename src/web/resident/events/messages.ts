@@ -21,7 +21,7 @@ addMessages({
   'rev.whereHere': { 'zh-CN': '使用我现在的位置', en: 'Use where I am now' },
   'rev.whereAddress': { 'zh-CN': '填写地址', en: 'Type an address' },
   'rev.whereMap': { 'zh-CN': '在地图上选', en: 'Pick on the map' },
-  'rev.mapHint': { 'zh-CN': '在网格图上点一下问题所在的位置', en: 'Tap the spot on the grid map' },
+  'rev.pickHint': { 'zh-CN': '在网格图上点一下问题所在的位置', en: 'Tap the spot on the grid map' },
   'rev.mapPicked': { 'zh-CN': '已选位置：{grid}', en: 'Picked: {grid}' },
   'rev.mapNone': { 'zh-CN': '暂无网格地图，请定位或填写地址', en: 'No grid map yet: use your position or type an address' },
   'rev.needMapPick': { 'zh-CN': '请在地图上点选问题位置', en: 'Tap the spot on the map' },
