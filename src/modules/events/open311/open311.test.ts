@@ -21,10 +21,11 @@ import { publicAddressText } from './open311.service.js';
 
 /**
  * Open311 GeoReport v2 as an outside client sees it: a real HTTP listener, form posts, JSON
- * checked against the standard's own schemas (../shared/open311-schema) and XML parsed back.
+ * checked against the standard's own schemas (test/fixtures/open311-schema) and XML parsed back.
  */
 
-const SCHEMA_DIR = path.resolve(import.meta.dirname, '../../../../../shared/open311-schema');
+// The standard's schemas, copied unchanged into the repository (test/fixtures/open311-schema/README.md).
+const SCHEMA_DIR = path.resolve(import.meta.dirname, '../../../../test/fixtures/open311-schema');
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 // The standard's schemas are draft-4 style but use nothing draft 4 alone has: Ajv 8's default
