@@ -18,8 +18,7 @@ import { availableTransitions, getHistory, getInstance, startWorkflow, transitio
 import type { TransitionSpec } from '../../platform/workflow/workflow.definition.js';
 import { recordPersonAccess } from '../registry/access-log.js';
 import * as peopleRepo from '../registry/people.repository.js';
-import { placeLabel } from '../registry/people.write.js';
-import { maskedIdNumber, maskedPhone } from '../registry/registry.service.js';
+import { residentFacts } from '../registry/registry.facts.js';
 import { displayValue, validateForm, type StoredValue } from './applications.form.js';
 import * as repo from './applications.repository.js';
 import type { ApplicationChannel, ApplicationRating, ApplicationState } from './applications.table.js';
@@ -116,31 +115,16 @@ export interface Applicant {
 /** Everything the form prefills, from the one record (一次录入): never retyped. */
 export async function loadApplicant(ctx: PlatformContext, personId: string): Promise<Applicant> {
   const db = ctx.db.kysely;
-  const person = await peopleRepo.getPerson(db, personId);
-  if (!person || person.status !== 'active' || person.ended_at) throw notFound('SERVICE_APPLICANT_NOT_FOUND');
-  const ids = person.org_path.split('/').filter(Boolean);
-  const nodes = new Map((await peopleRepo.getNodes(db, ids)).map((n) => [n.id, n]));
-  const chain = ids.map((id) => nodes.get(id)).filter((n): n is NonNullable<typeof n> => !!n);
-  const owner = chain.filter((n) => n.kind === 'grid').pop() ?? chain.filter((n) => n.kind === 'community').pop();
+  const facts = await residentFacts(db, personId);
+  if (!facts) throw notFound('SERVICE_APPLICANT_NOT_FOUND');
+  const owner = facts.chain.filter((n) => n.kind === 'grid').pop() ?? facts.chain.filter((n) => n.kind === 'community').pop();
   if (!owner) throw badRequest('SERVICE_APPLICANT_NO_COMMUNITY');
-  const community = chain.filter((n) => n.kind === 'community').pop();
-  const household = person.household_id ? await peopleRepo.getHousehold(db, person.household_id) : undefined;
-  const user = await repo.userOfPerson(db, person.id);
+  const community = facts.chain.filter((n) => n.kind === 'community').pop();
+  const user = await repo.userOfPerson(db, facts.personId);
+  const { orgPath, chain: _chain, ...known } = facts;
   return {
-    personId: person.id,
-    name: person.name,
-    gender: person.gender ?? null,
-    birthDate: person.birth_date,
-    idMasked: maskedIdNumber(person),
-    idEnc: person.id_number_enc,
-    phoneMasked: maskedPhone(person),
-    phoneEnc: person.phone_enc,
-    address: (await placeLabel(db, person.org_path)) || null,
-    ethnicity: person.ethnicity,
-    maritalStatus: person.marital_status,
-    hukouAddress: person.hukou_address,
-    householdNumber: household?.number ?? null,
-    personPath: person.org_path,
+    ...known,
+    personPath: orgPath,
     node: { id: owner.id, path: owner.path, name: owner.name },
     communityName: community?.name ?? null,
     userId: user?.id ?? null,

@@ -1,0 +1,78 @@
+import type { Executor } from '../../platform/db/database.js';
+import * as peopleRepo from './people.repository.js';
+import { placeLabel } from './people.write.js';
+import { maskedIdNumber, maskedPhone } from './registry.service.js';
+
+/**
+ * What other modules may read of the registry (一次录入，多平台共享), without an actor: the caller
+ * has already decided that its user may see this person (the resident themself, or staff whose
+ * subtree holds them) and audits the read as its own use case. Numbers leave only encrypted or
+ * masked. Modules use this instead of the registry's tables, so the registry can change its storage.
+ */
+
+export interface ResidentFacts {
+  personId: string;
+  name: string;
+  gender: string | null;
+  birthDate: string | null;
+  idMasked: string | null;
+  idEnc: string | null;
+  phoneMasked: string | null;
+  phoneEnc: string | null;
+  /** Where they live, as people say it (街道 社区 小区 幢-单元-室), or null without a dwelling. */
+  address: string | null;
+  ethnicity: string | null;
+  maritalStatus: string | null;
+  hukouAddress: string | null;
+  householdNumber: string | null;
+  /** The organisation path of their record: grid (or community) and dwelling. */
+  orgPath: string;
+  /** Organisation nodes on that path, top down. */
+  chain: { id: string; kind: string; path: string; name: string }[];
+}
+
+/** An active (not moved out, not dead) person's facts; undefined otherwise. */
+export async function residentFacts(db: Executor, personId: string): Promise<ResidentFacts | undefined> {
+  const person = await peopleRepo.getPerson(db, personId);
+  if (!person || person.status !== 'active' || person.ended_at) return undefined;
+  const ids = person.org_path.split('/').filter(Boolean);
+  const nodes = new Map((await peopleRepo.getNodes(db, ids)).map((n) => [n.id, n]));
+  const chain = ids
+    .map((id) => nodes.get(id))
+    .filter((n): n is NonNullable<typeof n> => !!n)
+    .map((n) => ({ id: n.id, kind: n.kind, path: n.path, name: n.name }));
+  const household = person.household_id ? await peopleRepo.getHousehold(db, person.household_id) : undefined;
+  return {
+    personId: person.id,
+    name: person.name,
+    gender: person.gender ?? null,
+    birthDate: person.birth_date,
+    idMasked: maskedIdNumber(person),
+    idEnc: person.id_number_enc,
+    phoneMasked: maskedPhone(person),
+    phoneEnc: person.phone_enc,
+    address: (await placeLabel(db, person.org_path)) || null,
+    ethnicity: person.ethnicity,
+    maritalStatus: person.marital_status,
+    hukouAddress: person.hukou_address,
+    householdNumber: household?.number ?? null,
+    orgPath: person.org_path,
+    chain,
+  };
+}
+
+/**
+ * The tags a person holds on a day (`YYYY-MM-DD`, Beijing): not ended, and the day within their
+ * validity. Derived tags (高龄老人 …) are rows kept current by the registry's refresh job.
+ */
+export async function activeTagCodes(db: Executor, personId: string, day: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('person_tag')
+    .select('tag')
+    .where('person_id', '=', personId)
+    .where('ended_at', 'is', null)
+    .where((eb) => eb.or([eb('valid_from', 'is', null), eb('valid_from', '<=', day)]))
+    .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>=', day)]))
+    .execute();
+  return [...new Set(rows.map((r) => r.tag))].sort();
+}
