@@ -3,6 +3,9 @@ import type { LinliApp } from '../http/app.js';
 import { requestMeta } from '../http/app.js';
 import type { PlatformContext } from '../context.js';
 import * as inbox from './notify.service.js';
+import { closeLiveHub, liveHub } from './live.js';
+
+const HEARTBEAT_MS = 25_000;
 
 const ZNotification = z.object({
   id: z.string(),
@@ -15,6 +18,68 @@ const ZNotification = z.object({
 });
 
 export function registerInboxRoutes(app: LinliApp, ctx: PlatformContext) {
+  // Open event streams end before the server closes (they would hold it open) and the hub after.
+  const streams = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const end of [...streams]) end();
+  });
+  app.addHook('onClose', async () => closeLiveHub(ctx));
+
+  app.get(
+    '/api/v1/live',
+    {
+      config: { policy: { authenticated: true } },
+      schema: {
+        tags: ['notify'],
+        summary:
+          '实时消息（Server-Sent Events）/ Live notifications as Server-Sent Events: `hello` with the unread count, then `notification` {unread, latest} whenever one arrives',
+      },
+    },
+    async (request, reply) => {
+      const actor = request.actor!;
+      const db = ctx.db.kysely;
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        'x-accel-buffering': 'no', // nginx: do not buffer the stream
+        'x-content-type-options': 'nosniff',
+        connection: 'keep-alive',
+      });
+      let open = true;
+      let sending = Promise.resolve();
+      const send = (event: string, data: unknown) => {
+        if (open) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      };
+      // Signals may come in bursts; each sends the state after it, in order.
+      const onSignal = () => {
+        sending = sending.then(async () => {
+          if (!open) return;
+          const [unread, latest] = await Promise.all([
+            inbox.countUnread(db, actor.userId),
+            db.selectFrom('notification').selectAll().where('user_id', '=', actor.userId).orderBy('id', 'desc').limit(1).executeTakeFirst(),
+          ]);
+          send('notification', { unread, latest: latest ? inbox.presentNotification(latest) : null });
+        }).catch(() => undefined);
+      };
+      const unsubscribe = await liveHub(ctx).subscribe(actor.userId, onSignal);
+      const heartbeat = setInterval(() => open && res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+      heartbeat.unref();
+      const end = () => {
+        if (!open) return;
+        open = false;
+        clearInterval(heartbeat);
+        unsubscribe();
+        streams.delete(end);
+        res.end();
+      };
+      streams.add(end);
+      request.raw.on('close', end);
+      send('hello', { unread: await inbox.countUnread(db, actor.userId) });
+    },
+  );
+
   app.get(
     '/api/v1/inbox',
     {

@@ -9,6 +9,7 @@ import { newId } from '../ids.js';
 import type { Actor } from '../policy/actor.js';
 import { isSameOriginPath } from '../qr/qr.js';
 import type { NotificationTable } from './notify.table.js';
+import { signalUsers } from './live.js';
 import './notify.table.js';
 
 addMessages({
@@ -78,6 +79,7 @@ export async function notify(db: Executor, input: NotifyInput): Promise<{ notifi
   );
   for (let i = 0; i < rows.length; i += 500) await db.insertInto('notification').values(rows.slice(i, i + 500)).execute();
   for (let i = 0; i < outbox.length; i += 500) await db.insertInto('notification_outbox').values(outbox.slice(i, i + 500)).execute();
+  await signalUsers(db, recipients);
   return { notificationIds: rows.map((r) => r.id) };
 }
 
@@ -85,7 +87,7 @@ export function presentNotification(n: NotificationTable) {
   return { id: n.id, kind: n.kind, title: n.title, body: n.body, link: n.link, createdAt: n.created_at, readAt: n.read_at };
 }
 
-async function countUnread(db: Executor, userId: string): Promise<number> {
+export async function countUnread(db: Executor, userId: string): Promise<number> {
   const r = await db
     .selectFrom('notification')
     .select(sql<number>`count(*)`.as('n'))
