@@ -3,9 +3,10 @@ import { platformModule } from '../platform/platform.module.js';
 import { registryModule } from './registry/registry.module.js';
 import { eventsModule } from './events/events.module.js';
 import { servicesModule } from './services/services.module.js';
+import { communityModule } from './community/community.module.js';
 
 /**
  * The one list of modules. Order matters for migrations' foreign keys and demo seeding:
  * platform first, then business modules in dependency order.
  */
-export const modules: LinliModule[] = [platformModule, registryModule, eventsModule, servicesModule];
+export const modules: LinliModule[] = [platformModule, registryModule, eventsModule, servicesModule, communityModule];

@@ -76,3 +76,34 @@ export async function activeTagCodes(db: Executor, personId: string, day: string
     .execute();
   return [...new Set(rows.map((r) => r.tag))].sort();
 }
+
+export interface PersonBrief {
+  personId: string;
+  name: string;
+  phoneMasked: string | null;
+  /** 幢-单元-室 of their dwelling, or the name of their grid. */
+  place: string | null;
+}
+
+/** Names, masked phones and places of a page of people (for lists staff work through). */
+export async function peopleBriefs(db: Executor, personIds: string[]): Promise<PersonBrief[]> {
+  if (personIds.length === 0) return [];
+  const people = await db
+    .selectFrom('person')
+    .select(['id', 'name', 'phone_prefix', 'phone_tail', 'org_path'])
+    .where('id', 'in', personIds)
+    .execute();
+  const nodeIds = [...new Set(people.flatMap((p) => p.org_path.split('/').filter(Boolean)))];
+  const nodes = new Map((await peopleRepo.getNodes(db, nodeIds)).map((n) => [n.id, n]));
+  const place = (path: string) => {
+    const chain = path.split('/').filter(Boolean).map((id) => nodes.get(id));
+    const parts = chain.filter((n) => n && (n.kind === 'building' || n.kind === 'unit' || n.kind === 'dwelling'));
+    if (parts.length) return parts.map((n) => n!.name).join('');
+    return chain[chain.length - 1]?.name ?? null;
+  };
+  const byId = new Map(people.map((p) => [p.id, p]));
+  return personIds
+    .map((id) => byId.get(id))
+    .filter((p): p is NonNullable<typeof p> => !!p)
+    .map((p) => ({ personId: p.id, name: p.name, phoneMasked: maskedPhone(p), place: place(p.org_path) }));
+}
