@@ -2,6 +2,7 @@ import { defineModule } from './module.js';
 import { platformCore } from './migrations/2026_11_26_0001_platform_core.js';
 import { workflowCalendarScheduler } from './migrations/2026_11_26_0002_workflow_calendar_scheduler.js';
 import { notifyFilesLedger } from './migrations/2026_11_26_0003_notify_files_ledger.js';
+import { notificationPreferences } from './migrations/2026_11_26_0004_notification_preferences.js';
 import { registerAuthRoutes } from './auth/auth.routes.js';
 import { registerUserAdminRoutes } from './auth/users.routes.js';
 import { registerOrgRoutes } from './org/org.routes.js';
@@ -18,6 +19,7 @@ export const platformModule = defineModule({
     '2026_11_26_0001_platform_core': platformCore,
     '2026_11_26_0002_workflow_calendar_scheduler': workflowCalendarScheduler,
     '2026_11_26_0003_notify_files_ledger': notifyFilesLedger,
+    '2026_11_26_0004_notification_preferences': notificationPreferences,
   },
   jobs: [...notifyJobs],
   routes: (app, ctx) => {

@@ -19,7 +19,9 @@ export async function migrateToLatest(db: Db, modules: LinliModule[]): Promise<s
   const provider: MigrationProvider = { getMigrations: async () => migrations };
   // Without an explicit schema Kysely would take a kysely_migration table in any schema as ours.
   const schema = db.schema ?? (db.dialect === 'postgres' ? await currentSchema(db) : undefined);
-  const migrator = new Migrator({ db: db.kysely, provider, migrationTableSchema: schema });
+  // Modules number their migrations in their own ranges (registry 01xx, events 02xx …): a module's
+  // new migration may sort before another module's applied one, and must still run.
+  const migrator = new Migrator({ db: db.kysely, provider, migrationTableSchema: schema, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -119,6 +119,37 @@ export function registerInboxRoutes(app: LinliApp, ctx: PlatformContext) {
     async (request) => inbox.markRead(ctx, request.actor!, request.params.id, requestMeta(request)),
   );
 
+  const ZPreferences = z.object({
+    topics: z.array(z.object({ topic: z.string(), name: z.string(), nameEn: z.string() })),
+    channels: z.array(z.object({ channel: z.string(), name: z.string(), nameEn: z.string() })),
+    settings: z.array(z.object({ topic: z.string(), channel: z.string(), enabled: z.boolean() })),
+  });
+  const topics = inbox.NOTIFICATION_TOPICS.map((t) => t.topic) as [string, ...string[]];
+  const channels = inbox.NOTIFICATION_CHANNELS.map((c) => c.channel) as [string, ...string[]];
+
+  app.get(
+    '/api/v1/me/notification-preferences',
+    {
+      config: { policy: { authenticated: true } },
+      schema: { tags: ['notify'], summary: '消息设置：各类消息是否同时发短信、微信 / My channel choices per topic', response: { 200: ZPreferences } },
+    },
+    async (request) => inbox.getPreferences(ctx, request.actor!),
+  );
+
+  app.put(
+    '/api/v1/me/notification-preferences',
+    {
+      config: { policy: { authenticated: true } },
+      schema: {
+        tags: ['notify'],
+        summary: '修改消息设置（站内消息始终接收）/ Change my channel choices (the inbox always receives)',
+        body: z.object({ settings: z.array(z.object({ topic: z.enum(topics), channel: z.enum(channels), enabled: z.boolean() })).min(1).max(50) }),
+        response: { 200: ZPreferences },
+      },
+    },
+    async (request) => inbox.setPreferences(ctx, request.actor!, request.body.settings, requestMeta(request)),
+  );
+
   app.post(
     '/api/v1/inbox/read-all',
     {

@@ -63,8 +63,9 @@ export async function notify(db: Executor, input: NotifyInput): Promise<{ notifi
     created_at: at,
     read_at: null,
   }));
+  const muted = await mutedChannels(db, recipients, topicOf(input.kind), channels);
   const outbox = rows.flatMap((n) =>
-    channels.map((channel) => ({
+    channels.filter((channel) => !muted.has(`${n.user_id}|${channel}`)).map((channel) => ({
       id: newId(),
       notification_id: n.id,
       channel,
@@ -81,6 +82,65 @@ export async function notify(db: Executor, input: NotifyInput): Promise<{ notifi
   for (let i = 0; i < outbox.length; i += 500) await db.insertInto('notification_outbox').values(outbox.slice(i, i + 500)).execute();
   await signalUsers(db, recipients);
   return { notificationIds: rows.map((r) => r.id) };
+}
+
+/** The topic a user chooses channels by: the module part of the kind (`events.dispatched` → `events`). */
+export const topicOf = (kind: string) => kind.split('.')[0]!;
+
+/** `user|channel` pairs a user has switched off for this topic. */
+async function mutedChannels(db: Executor, userIds: string[], topic: string, channels: string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  if (channels.length === 0 || userIds.length === 0) return out;
+  for (let i = 0; i < userIds.length; i += 500) {
+    const rows = await db
+      .selectFrom('notification_preference')
+      .select(['user_id', 'channel'])
+      .where('user_id', 'in', userIds.slice(i, i + 500))
+      .where('topic', '=', topic)
+      .where('channel', 'in', channels)
+      .where('enabled', '=', 0)
+      .execute();
+    for (const r of rows) out.add(`${r.user_id}|${r.channel}`);
+  }
+  return out;
+}
+
+/** Topics and outside channels a user can choose; the in-app inbox always receives everything. */
+export const NOTIFICATION_TOPICS = [
+  { topic: 'events', name: '事件办理', nameEn: 'Grid events' },
+  { topic: 'services', name: '办事服务', nameEn: 'Service hall' },
+  { topic: 'community', name: '通知公告与社区', nameEn: 'Notices and community' },
+  { topic: 'volunteers', name: '志愿服务', nameEn: 'Volunteering' },
+  { topic: 'party', name: '党建', nameEn: 'Party building' },
+] as const;
+export const NOTIFICATION_CHANNELS = [
+  { channel: 'sms', name: '短信', nameEn: 'SMS' },
+  { channel: 'wechat', name: '微信', nameEn: 'WeChat' },
+] as const;
+
+export async function getPreferences(ctx: PlatformContext, actor: Actor) {
+  const rows = await ctx.db.kysely.selectFrom('notification_preference').selectAll().where('user_id', '=', actor.userId).execute();
+  const off = new Set(rows.filter((r) => r.enabled === 0).map((r) => `${r.topic}|${r.channel}`));
+  return {
+    topics: NOTIFICATION_TOPICS.map((t) => ({ ...t })),
+    channels: NOTIFICATION_CHANNELS.map((c) => ({ ...c })),
+    settings: NOTIFICATION_TOPICS.flatMap((t) => NOTIFICATION_CHANNELS.map((c) => ({ topic: t.topic, channel: c.channel, enabled: !off.has(`${t.topic}|${c.channel}`) }))),
+  };
+}
+
+export async function setPreferences(ctx: PlatformContext, actor: Actor, settings: { topic: string; channel: string; enabled: boolean }[], meta: RequestMeta) {
+  const at = ctx.now().toISOString();
+  await ctx.db.kysely.transaction().execute(async (trx) => {
+    for (const s of settings) {
+      await trx
+        .insertInto('notification_preference')
+        .values({ user_id: actor.userId, topic: s.topic, channel: s.channel, enabled: s.enabled ? 1 : 0, updated_at: at })
+        .onConflict((oc) => oc.columns(['user_id', 'topic', 'channel']).doUpdateSet({ enabled: s.enabled ? 1 : 0, updated_at: at }))
+        .execute();
+    }
+    await appendAudit(ctx.db, { actorId: actor.userId, actorName: actor.username, action: 'notify.preferences.update', targetType: 'user', targetId: actor.userId, ip: meta.ip, requestId: meta.requestId, details: { off: settings.filter((s) => !s.enabled).map((s) => `${s.topic}.${s.channel}`) } }, trx);
+  });
+  return getPreferences(ctx, actor);
 }
 
 export function presentNotification(n: NotificationTable) {

@@ -26,8 +26,17 @@ export interface NotificationOutboxTable {
   sent_at: string | null;
 }
 
+export interface NotificationPreferenceTable {
+  user_id: string;
+  topic: string;
+  channel: string;
+  enabled: number;
+  updated_at: string;
+}
+
 declare module '../db/schema.js' {
   interface Database {
+    notification_preference: NotificationPreferenceTable;
     notification: NotificationTable;
     notification_outbox: NotificationOutboxTable;
   }
