@@ -107,3 +107,10 @@ export async function peopleBriefs(db: Executor, personIds: string[]): Promise<P
     .filter((p): p is NonNullable<typeof p> => !!p)
     .map((p) => ({ personId: p.id, name: p.name, phoneMasked: maskedPhone(p), place: place(p.org_path) }));
 }
+
+/** Which of these tag codes the registry defines (rules and audiences name tags by code). */
+export async function knownTagCodes(db: Executor, codes: string[]): Promise<Set<string>> {
+  if (codes.length === 0) return new Set();
+  const rows = await db.selectFrom('tag_definition').select('code').where('code', 'in', codes).execute();
+  return new Set(rows.map((r) => r.code));
+}

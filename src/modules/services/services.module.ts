@@ -20,6 +20,9 @@ import { registerMerchantRoutes } from './merchants.routes.js';
 import { seedAppointmentsDemo } from './appointments.demo.js';
 import { seedConsultationsDemo } from './consultations.demo.js';
 import { seedMerchantsDemo } from './merchants.demo.js';
+import { createConvenience } from './migrations/2026_11_26_0320_create_convenience.js';
+import { registerConvenienceRoutes } from './convenience.routes.js';
+import { seedConvenienceDemo } from './convenience.demo.js';
 
 /**
  * 社区服务体系 (service hall): 办事指南 and online applications (S1), appointments, consultations
@@ -35,6 +38,7 @@ export const servicesModule = defineModule({
     '2026_11_26_0310_create_appointments': createAppointments,
     '2026_11_26_0311_create_consultations': createConsultations,
     '2026_11_26_0312_create_merchants': createMerchants,
+    '2026_11_26_0320_create_convenience': createConvenience,
   },
   routes: async (app, ctx) => {
     registerMatterRoutes(app, ctx);
@@ -42,6 +46,7 @@ export const servicesModule = defineModule({
     registerAppointmentRoutes(app, ctx);
     registerConsultationRoutes(app, ctx);
     registerMerchantRoutes(app, ctx);
+    registerConvenienceRoutes(app, ctx);
   },
   jobs: [serviceDeadlineJob, noShowJob, slotsJob],
   seedDemo: async (seed) => {
@@ -50,5 +55,6 @@ export const servicesModule = defineModule({
     await seedAppointmentsDemo(seed);
     await seedConsultationsDemo(seed);
     await seedMerchantsDemo(seed);
+    await seedConvenienceDemo(seed);
   },
 });
