@@ -195,3 +195,21 @@ export function contrast(a: string, b: string): number {
   const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x) as [number, number];
   return (hi + 0.05) / (lo + 0.05);
 }
+
+/** Logs into the staff console through its login page. */
+export async function consoleLoginAs(page: Page, url: string, username: string) {
+  await page.goto(`${url}/console/login`);
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('side-menu').waitFor();
+}
+
+/** Logs into the resident pages (/m/) and waits for the greeting of the home page. */
+export async function residentLoginAs(page: Page, url: string, username: string, displayName: string) {
+  await page.goto(`${url}/m/login`);
+  await page.locator('#login-username').fill(username);
+  await page.locator('#login-password').fill(PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.getByText(`您好，${displayName}`).waitFor();
+}

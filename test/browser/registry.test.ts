@@ -297,7 +297,10 @@ describe('registry pages in Chromium', () => {
     await consoleLogin(officer.page, server.url, 'civil');
     await officer.page.getByTestId('side-menu').getByText('居民', { exact: true }).click();
     await officer.page.getByTestId('purpose-bar').waitFor();
-    await officer.page.waitForLoadState('networkidle');
+    // Not networkidle: the live notification stream stays open while logged in. The page has
+    // settled when its own requests are done; give a stray list request the time to show.
+    await officer.page.waitForLoadState('load');
+    await officer.page.waitForTimeout(800);
     expect(officer.requests.some((u) => /\/api\/v1\/people\?/.test(u))).toBe(false);
     await officer.page.getByTestId('purpose-input').fill('独居老人走访');
     await officer.page.getByTestId('purpose-set').click();

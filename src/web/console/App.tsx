@@ -17,7 +17,8 @@ export const CONSOLE_BASE = '/console';
 /** Sends an anonymous visitor to the login page and remembers where they were going. */
 function ToLogin() {
   const [location] = useLocation();
-  rememberReturnTo(location);
+  // The query too: a scanned check-in link (/services/check-in?t=…) must survive the login.
+  rememberReturnTo(location + window.location.search);
   return <Redirect to="/login" replace />;
 }
 

@@ -7,6 +7,8 @@ import { useI18n } from '../shared/i18n.js';
 import { loadSession } from '../shared/session.js';
 import { TabBar, TABS } from './components/TabBar.js';
 import HomePage from './pages/HomePage.js';
+import './services/more.titles.js';
+import './services/titles.js';
 
 // Only the home page is in the entry chunk; the other tabs load when first opened.
 const ServicesPage = lazy(() => import('./pages/ServicesPage.js'));
@@ -18,6 +20,28 @@ const ReportEventPage = lazy(() => import('./events/ReportEventPage.js'));
 const MyEventsPage = lazy(() => import('./events/MyEventsPage.js'));
 const MyEventDetailPage = lazy(() => import('./events/MyEventsPage.js').then((m) => ({ default: m.MyEventDetailPage })));
 const EventMapPage = lazy(() => import('./events/EventMapPage.js'));
+const NoticesPage = lazy(() => import('./community/NoticesPage.js'));
+const NoticeDetailPage = lazy(() => import('./community/NoticesPage.js').then((m) => ({ default: m.NoticeDetailPage })));
+const NotificationSettingsPage = lazy(() => import('./community/NotificationSettingsPage.js'));
+// 办事指南, 在线办理, 我的办事 (UI-A)
+const MattersPage = lazy(() => import('./services/MattersPage.js'));
+const GuidePage = lazy(() => import('./services/GuidePage.js'));
+const ApplyPage = lazy(() => import('./services/ApplyPage.js'));
+const MyApplicationsPage = lazy(() => import('./services/MyApplicationsPage.js'));
+const MyApplicationDetailPage = lazy(() => import('./services/MyApplicationsPage.js').then((m) => ({ default: m.MyApplicationDetailPage })));
+// 预约, 咨询, 周边商圈 (UI-B)
+const AppointmentsPage = lazy(() => import('./services/appointments.js'));
+const MyAppointmentsPage = lazy(() => import('./services/appointments.js').then((m) => ({ default: m.MyAppointmentsPage })));
+const MyAppointmentPage = lazy(() => import('./services/appointments.js').then((m) => ({ default: m.MyAppointmentPage })));
+const ConsultationsPage = lazy(() => import('./services/consultations.js'));
+const MyConsultationPage = lazy(() => import('./services/consultations.js').then((m) => ({ default: m.MyConsultationPage })));
+const AnswerListPage = lazy(() => import('./services/consultations.js').then((m) => ({ default: m.AnswerListPage })));
+const AnswerConsultationPage = lazy(() => import('./services/consultations.js').then((m) => ({ default: m.AnswerConsultationPage })));
+const MerchantsPage = lazy(() => import('./services/merchants.js'));
+const ConveniencePage = lazy(() => import('./services/convenience.js'));
+const MyOrdersPage = lazy(() => import('./services/convenience.js').then((m) => ({ default: m.MyOrdersPage })));
+const MyOrderPage = lazy(() => import('./services/convenience.js').then((m) => ({ default: m.MyOrderPage })));
+const ProviderPage = lazy(() => import('./services/convenience-provider.js'));
 
 /** Top-bar titles of pages under a tab (their words are in messages.ts, before the chunk loads). */
 const PAGE_TITLES: [RegExp, string][] = [
@@ -25,6 +49,27 @@ const PAGE_TITLES: [RegExp, string][] = [
   [/^\/me\/events$/, 'rev.title.mine'],
   [/^\/me\/events\/[^/]+$/, 'rev.title.detail'],
   [/^\/community\/map$/, 'rev.title.map'],
+  [/^\/notices$/, 'notices.title'],
+  [/^\/notices\/[^/]+$/, 'notices.titleDetail'],
+  [/^\/me\/notifications$/, 'prefs.title'],
+  // UI-A
+  [/^\/services\/matters$/, 'rsv.title.guide'],
+  [/^\/services\/matters\/[^/]+$/, 'rsv.title.matter'],
+  [/^\/services\/matters\/[^/]+\/apply$/, 'rsv.title.apply'],
+  [/^\/services\/applications$/, 'rsv.title.mine'],
+  [/^\/services\/applications\/[^/]+$/, 'rsv.title.detail'],
+  // UI-B
+  [/^\/services\/appointments$/, 'rap.title'],
+  [/^\/me\/appointments$/, 'rap.title.mine'],
+  [/^\/me\/appointments\/[^/]+$/, 'rap.title.detail'],
+  [/^\/services\/consultations$/, 'rcs.title'],
+  [/^\/me\/consultations\/[^/]+$/, 'rcs.title.detail'],
+  [/^\/provider\/consultations(\/[^/]+)?$/, 'rcs.title.answer'],
+  [/^\/services\/merchants$/, 'rmc.title'],
+  [/^\/services\/convenience$/, 'rcv.title'],
+  [/^\/me\/convenience$/, 'rcv.title.mine'],
+  [/^\/me\/convenience\/[^/]+$/, 'rcv.title.order'],
+  [/^\/provider$/, 'rcv.title.provider'],
 ];
 
 export const RESIDENT_BASE = '/m';
@@ -81,6 +126,26 @@ export function App() {
                 <Route path="/me/events" component={MyEventsPage} />
                 <Route path="/me/events/:id" component={MyEventDetailPage} />
                 <Route path="/community/map" component={EventMapPage} />
+                <Route path="/notices" component={NoticesPage} />
+                <Route path="/notices/:id" component={NoticeDetailPage} />
+                <Route path="/me/notifications" component={NotificationSettingsPage} />
+                <Route path="/services/matters" component={MattersPage} />
+                <Route path="/services/matters/:code" component={GuidePage} />
+                <Route path="/services/matters/:code/apply" component={ApplyPage} />
+                <Route path="/services/applications" component={MyApplicationsPage} />
+                <Route path="/services/applications/:id" component={MyApplicationDetailPage} />
+                <Route path="/services/appointments" component={AppointmentsPage} />
+                <Route path="/me/appointments" component={MyAppointmentsPage} />
+                <Route path="/me/appointments/:id" component={MyAppointmentPage} />
+                <Route path="/services/consultations" component={ConsultationsPage} />
+                <Route path="/me/consultations/:id" component={MyConsultationPage} />
+                <Route path="/provider/consultations" component={AnswerListPage} />
+                <Route path="/provider/consultations/:id" component={AnswerConsultationPage} />
+                <Route path="/services/merchants" component={MerchantsPage} />
+                <Route path="/services/convenience" component={ConveniencePage} />
+                <Route path="/me/convenience" component={MyOrdersPage} />
+                <Route path="/me/convenience/:id" component={MyOrderPage} />
+                <Route path="/provider" component={ProviderPage} />
                 <Route path="/login" component={LoginPage} />
                 <Route>
                   <Redirect to="/" replace />

@@ -13,7 +13,10 @@ addMessages({
   'home.guestHint': { 'zh-CN': '登录后可办理业务、查看办理进度', en: 'Log in to apply for services and follow their progress' },
   'home.quick': { 'zh-CN': '常用服务', en: 'Common services' },
   'home.notices': { 'zh-CN': '社区公告', en: 'Community notices' },
-  'home.noticesHint': { 'zh-CN': '公告和活动请到「社区」页查看', en: 'See notices and activities on the Community tab' },
+  'home.noticesHint': { 'zh-CN': '社区发给您的通知会在这里出现', en: 'Notices your community sends you appear here' },
+  'notices.title': { 'zh-CN': '通知公告', en: 'Notices' },
+  'notices.titleDetail': { 'zh-CN': '通知详情', en: 'Notice' },
+  'prefs.title': { 'zh-CN': '消息设置', en: 'Message settings' },
 
   'elderly.title': { 'zh-CN': '长辈模式', en: 'Elderly mode' },
   'elderly.subtitle': { 'zh-CN': '适老化 · 大字体 · 高对比 · 大按钮', en: 'Large text · high contrast · large buttons' },

@@ -1,9 +1,10 @@
 import { Suspense, useMemo, useState } from 'react';
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
-import { Breadcrumb, Button, Layout, Menu, Result, Space, Spin, Tag, Typography } from 'antd';
+import { Badge, Breadcrumb, Button, Layout, Menu, Result, Space, Spin, Tag, Typography } from 'antd';
 import { Icon } from '../../shared/icons.js';
 import { useI18n } from '../../shared/i18n.js';
 import { logout } from '../../shared/session.js';
+import { useLive } from '../../shared/live.js';
 import type { Me } from '../../shared/types.js';
 import { LanguageSwitch } from '../components/LanguageSwitch.js';
 import { consoleModules } from '../modules/index.js';
@@ -15,6 +16,18 @@ function Crumbs() {
   const crumbs = useCrumbs();
   const items = [{ title: <Link href="/">{t('console.home')}</Link> }, ...crumbs.map((c) => ({ title: c.href ? <Link href={c.href}>{c.title}</Link> : c.title }))];
   return <Breadcrumb style={{ margin: '0 0 12px' }} items={items} data-testid="breadcrumbs" />;
+}
+
+/** The bell in the header: the unread count, kept live by the notification stream. */
+function InboxBell() {
+  const { t } = useI18n();
+  const [, navigate] = useLocation();
+  const live = useLive();
+  return (
+    <Badge count={live.unread ?? 0} size="small" data-testid="inbox-unread">
+      <Button icon={<Icon name="bell" />} onClick={() => navigate('/inbox')} aria-label={t('inbox.menu')} />
+    </Badge>
+  );
 }
 
 function NotFound() {
@@ -71,6 +84,7 @@ export function ConsoleLayout({ me }: { me: Me }) {
                   </Tag>
                 ))}
               </span>
+              <InboxBell />
               <LanguageSwitch />
               <Button icon={<Icon name="logout" />} onClick={() => void logout().then(() => navigate('/login'))} data-testid="logout">
                 {t('common.logout')}

@@ -8,7 +8,9 @@ import { registryModule } from './registry/index.js';
 import { inboxModule } from './inbox/index.js';
 import { auditModule } from './audit/index.js';
 import { eventsModule } from './events/index.js';
+import { servicesModule } from './services/index.js';
+import { communityModule } from './community/index.js';
 
 export type { ConsoleModule, ConsoleMenuEntry, ConsoleRoute } from './types.js';
 
-export const consoleModules: ConsoleModule[] = [orgModule, registryModule, eventsModule, inboxModule, auditModule];
+export const consoleModules: ConsoleModule[] = [orgModule, registryModule, eventsModule, servicesModule, communityModule, inboxModule, auditModule];

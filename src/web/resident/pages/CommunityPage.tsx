@@ -6,6 +6,7 @@ import { formatDateLong } from '../../shared/dates.js';
 import { useI18n } from '../../shared/i18n.js';
 import { useSession } from '../../shared/session.js';
 import { useApi } from '../../shared/use-api.js';
+import { useArrivals } from '../../shared/live.js';
 import { InlineMessage } from '../components/InlineMessage.js';
 
 /** A notification as GET /api/v1/inbox lists it (src/platform/notify/inbox.routes.ts). */
@@ -20,6 +21,8 @@ interface InboxItem {
 function Messages() {
   const { t } = useI18n();
   const inbox = useApi((signal) => api.get<{ items?: InboxItem[] }>('/api/v1/inbox', { page: 1, pageSize: 20 }, signal), []);
+  // New messages appear while the page is open.
+  useArrivals(inbox.reload);
   if (inbox.loading) return <div className="r-loading">{t('common.loading')}</div>;
   if (inbox.error && !inbox.missing) return <InlineMessage kind="error">{inbox.error.message}</InlineMessage>;
   const items = inbox.data?.items ?? [];

@@ -5,6 +5,7 @@ import { Icon } from '../../shared/icons.js';
 import { useI18n } from '../../shared/i18n.js';
 import { useSession } from '../../shared/session.js';
 import { ElderlyPanel } from '../components/ElderlyPanel.js';
+import { HomeNotices } from '../community/HomeNotices.js';
 
 const QUICK: { href: string; label: string; icon: ReactNode }[] = [
   { href: '/services', label: 'services.guide', icon: <Icon name="file" /> },
@@ -49,9 +50,7 @@ export default function HomePage() {
 
       <section className="r-card" aria-labelledby="home-notices">
         <h2 id="home-notices">{t('home.notices')}</h2>
-        <p className="r-muted" style={{ margin: 0 }}>
-          {t('home.noticesHint')}
-        </p>
+        <HomeNotices />
       </section>
     </>
   );

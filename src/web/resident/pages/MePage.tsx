@@ -44,6 +44,23 @@ export default function MePage() {
                 <span aria-hidden="true">›</span>
               </Link>
             )}
+            {/* 服务商工作台 (UI-B): providers work on the phone. */}
+            {session.me.roles.some((r) => r.role === 'provider') && (
+              <Link href="/provider" className="r-nav-link" data-testid="me-provider-link">
+                <span>
+                  <strong>{t('rcv.title.provider')}</strong>
+                  <span className="r-muted r-nav-link-hint">{t('rcv.providerHint')}</span>
+                </span>
+                <span aria-hidden="true">›</span>
+              </Link>
+            )}
+            {session.me.roles.some((r) => r.role === 'resident' || r.role === 'volunteer') &&
+              ([['/me/appointments', 'rap.title.mine', 'me-appointments-link'], ['/me/convenience', 'rcv.title.mine', 'me-orders-link']] as const).map(([href, label, testId]) => (
+                <Link key={href} href={href} className="r-nav-link" data-testid={testId}>
+                  <strong>{t(label)}</strong>
+                  <span aria-hidden="true">›</span>
+                </Link>
+              ))}
             {session.me.roles.some((r) => r.role === 'resident' || r.role === 'volunteer') && (
               <Link href="/me/events" className="r-nav-link" data-testid="me-events-link">
                 <span>
@@ -53,6 +70,10 @@ export default function MePage() {
                 <span aria-hidden="true">›</span>
               </Link>
             )}
+            <Link href="/me/notifications" className="r-nav-link" data-testid="me-notifications-link">
+              <strong>{t('prefs.title')}</strong>
+              <span aria-hidden="true">›</span>
+            </Link>
           </>
         ) : (
           <>

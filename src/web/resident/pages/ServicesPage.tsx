@@ -1,33 +1,36 @@
 import { Link } from 'wouter';
-import List from 'antd-mobile/es/components/list';
 import { useI18n } from '../../shared/i18n.js';
+import { MatterGroupGrid, MatterSearchBox } from '../services/MattersPage.js';
 
-// Placeholders until the services module publishes its resident endpoints (报事报修 is 随手拍 above).
-const SERVICES = [
-  { key: 'guide', label: 'services.guide', desc: 'services.guideDesc' },
-  { key: 'elderCare', label: 'services.elderCare', desc: 'services.elderCareDesc' },
-  { key: 'progress', label: 'services.progress', desc: 'services.progressDesc' },
+/** Links under the 办事 tab: [path, title key, hint key, test id]. */
+const LINKS: [string, string, string, string][] = [
+  ['/services/applications', 'rsv.mine', 'rsv.mineHint', 'services-mine'],
+  ['/services/report', 'rev.title.report', 'rev.reportHint', 'services-report'],
+  // 预约, 咨询, 周边商圈 … (UI-B): their titles are in ../services/more.titles.ts.
+  ['/services/appointments', 'rap.title', 'rap.hint', 'services-appointments'],
+  ['/services/consultations', 'rcs.title', 'rcs.hint', 'services-consultations'],
+  ['/services/merchants', 'rmc.title', 'rmc.hint', 'services-merchants'],
+  ['/services/convenience', 'rcv.title', 'rcv.hint', 'services-convenience'],
 ];
 
+/** The 办事 tab: the service hall's entry (search the guide, its groups, and the other services). */
 export default function ServicesPage() {
   const { t } = useI18n();
   return (
     <>
-      {/* 随手拍 (grid events) is open; the other services follow with their modules. */}
-      <Link href="/services/report" className="r-nav-link r-card" style={{ marginTop: 0 }} data-testid="services-report">
-        <span>
-          <strong>{t('rev.title.report')}</strong>
-          <span className="r-muted r-nav-link-hint">{t('rev.reportHint')}</span>
-        </span>
-        <span aria-hidden="true">›</span>
-      </Link>
-      <List header={t('services.title')} mode="card">
-        {SERVICES.map((s) => (
-          <List.Item key={s.key} description={t(s.desc)} extra={<span className="r-status-tag">{t('services.comingSoon')}</span>}>
-            {t(s.label)}
-          </List.Item>
+      <MatterSearchBox />
+      <MatterGroupGrid />
+      <nav className="r-card" aria-label={t('services.title')} data-testid="services-links">
+        {LINKS.map(([href, title, hint, testId], i) => (
+          <Link key={href} href={href} className="r-nav-link" style={i === 0 ? { marginTop: 0 } : undefined} data-testid={testId}>
+            <span>
+              <strong>{t(title)}</strong>
+              <span className="r-muted r-nav-link-hint">{t(hint)}</span>
+            </span>
+            <span aria-hidden="true">›</span>
+          </Link>
         ))}
-      </List>
+      </nav>
     </>
   );
 }
