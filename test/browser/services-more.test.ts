@@ -225,7 +225,7 @@ describe('service hall pages (appointments, convenience, consultations, guide ed
     await r.getByTestId('order-comment').locator('textarea').fill('阿姨很细心，打扫得很干净');
     await r.getByTestId('order-confirm').click();
     await r.getByTestId('order-rating').getByText('我的评价：5 星').waitFor();
-    expect(await r.getByTestId('order-status').getAttribute('data-status')).toBe('closed');
+    await expect.poll(() => r.getByTestId('order-status').getAttribute('data-status')).toBe('closed');
     // The timeline lists every step.
     const actions = await r.getByTestId('order-step').evaluateAll((els) => els.map((e) => e.getAttribute('data-action')));
     expect(actions.length).toBeGreaterThanOrEqual(5);
@@ -312,7 +312,7 @@ describe('service hall pages (appointments, convenience, consultations, guide ed
     await r.getByTestId('consultation-rate-满意').click();
     await r.getByTestId('consultation-close-submit').click();
     await r.getByText('咨询已结束，谢谢您的评价').waitFor();
-    expect(await r.getByTestId('consultation-status').getAttribute('data-status')).toBe('closed');
+    await expect.poll(() => r.getByTestId('consultation-status').getAttribute('data-status')).toBe('closed');
 
     const residentApi = await loginAs(app, 'resident01');
     const mine = await app.inject({ method: 'GET', url: '/api/v1/me/consultations', headers: residentApi.headers });

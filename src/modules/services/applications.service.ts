@@ -397,7 +397,7 @@ async function submit(
         kind: 'services.application.submitted',
         title: `新的服务申请 ${code}`,
         body: `${applicant.name}申请“${content.name}”${channel === 'on_behalf' ? `（${actor.displayName}代办）` : ''}，请于${beijing(dueAt)}前受理。`,
-        link: `/console/services/applications/${id}`,
+        link: `/console/service-applications/${id}`,
         at: now,
       });
       const residents = [row.applicant_user_id].filter((u): u is string => !!u && u !== actor.userId);
@@ -710,7 +710,7 @@ async function notifyStep(ctx: PlatformContext, trx: Transaction<Database>, row:
       kind: `services.application.${step}`,
       title: `${row.applicant_name}的申请${label}（${row.code}）`,
       body: `“${row.matter_name}”：${stateLabel(row.state)['zh-CN']}${step === 'rate' && row.rating ? `，评价：${row.rating}` : ''}${comment ? `。${comment}` : ''}`.slice(0, 4000),
-      link: `/console/services/applications/${row.id}`,
+      link: `/console/service-applications/${row.id}`,
       at: now,
     });
     if (applicantSide.length && step !== 'rate') {
@@ -757,7 +757,7 @@ export async function assign(ctx: PlatformContext, actor: Actor, id: string, use
         kind: 'services.application.assigned',
         title: `分派给您的服务申请 ${row.code}`,
         body: `${row.applicant_name}申请“${row.matter_name}”（${stateLabel(row.state)['zh-CN']}），由${actor.displayName}分派给您办理。`,
-        link: `/console/services/applications/${id}`,
+        link: `/console/service-applications/${id}`,
         at: now,
       });
     }

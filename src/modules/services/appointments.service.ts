@@ -601,7 +601,7 @@ async function book(
         kind: 'services.appointment.booked',
         title: `预约成功：${w.name}`,
         body: `${slot.date} ${bjTime(slot.starts_at)}–${bjTime(slot.ends_at)}，${w.location}。预约号 ${row.code}，到窗口请出示预约二维码。`,
-        link: `/m/services/appointments/${row.id}`,
+        link: `/m/me/appointments/${row.id}`,
         at: now,
       });
     });
@@ -703,7 +703,7 @@ export async function changeAppointment(ctx: PlatformContext, actor: Actor, id: 
         kind: 'services.appointment.changed',
         title: `预约已改期：${w.name}`,
         body: `社区工作人员已将您的预约 ${a.code} 改到 ${slot.date} ${bjTime(slot.starts_at)}–${bjTime(slot.ends_at)}。`,
-        link: `/m/services/appointments/${a.id}`,
+        link: `/m/me/appointments/${a.id}`,
         at: now,
       });
     });
@@ -750,7 +750,7 @@ export async function cancelAppointment(ctx: PlatformContext, actor: Actor, id: 
         kind: 'services.appointment.cancelled',
         title: `预约已取消：${w?.name ?? ''}`,
         body: `您 ${bjDateTime(a.slot_starts_at)} 的预约 ${a.code} 已由社区取消，原因：${input.reason ?? ''}。如需办理请重新预约。`,
-        link: `/m/services/appointments/${a.id}`,
+        link: `/m/me/appointments/${a.id}`,
         at: now,
       });
     });
@@ -890,7 +890,7 @@ export async function markNoShows(ctx: PlatformContext, opts: { batchSize?: numb
           kind: 'services.appointment.no-show',
           title: '预约未到场',
           body: `您 ${bjDateTime(a.slot_starts_at)} 在${windows.get(a.window_id)?.name ?? '窗口'}的预约 ${a.code} 未签到，已记爽约一次。${NO_SHOW_WINDOW_DAYS} 天内爽约 ${NO_SHOW_LIMIT} 次将暂停网上预约 ${NO_SHOW_PAUSE_DAYS} 天；不能前来时请提前取消。`,
-          link: `/m/services/appointments/${a.id}`,
+          link: `/m/me/appointments/${a.id}`,
           at: now,
         });
       }

@@ -209,7 +209,7 @@ export async function ask(ctx: PlatformContext, actor: Actor, input: { kind: Con
     // No content in the trail: the kind and the number say enough.
     await appendAudit(ctx.db, auditEntry(actor, 'services.consultation.ask', row, meta, { code: row.code, kind: row.kind }), trx);
     const label = KIND_LABELS[row.kind]['zh-CN'];
-    await notify(trx, { recipients: assigners, kind: 'services.consultation.submitted', title: `新的${label}待指派`, body: `咨询 ${row.code} 等待指派专业人员。`, link: '/console/services/consultations', at: now });
+    await notify(trx, { recipients: assigners, kind: 'services.consultation.submitted', title: `新的${label}待指派`, body: `咨询 ${row.code} 等待指派专业人员。`, link: '/console/service-consultations', at: now });
   });
   return presentDetail(ctx, actor, row, 'asker');
 }
@@ -253,7 +253,7 @@ async function addMessage(ctx: PlatformContext, actor: Actor, r: repo.Consultati
       kind: role === 'professional' ? 'services.consultation.answered' : 'services.consultation.follow-up',
       title: role === 'professional' ? `您的${KIND_LABELS[r.kind]['zh-CN']}有了答复` : `咨询 ${r.code} 有追问`,
       body: role === 'professional' ? `咨询 ${r.code} 已答复，请查看。` : `提问人对咨询 ${r.code} 有追问，请及时答复。`,
-      link: role === 'professional' ? `/m/services/consultations/${r.id}` : `/console/services/consultations/${r.id}`,
+      link: role === 'professional' ? `/m/me/consultations/${r.id}` : '/console/service-consultations',
       at: now,
     });
   });
@@ -341,8 +341,8 @@ export async function assign(ctx: PlatformContext, actor: Actor, id: string, inp
       throw conflict('CONSULTATION_CONFLICT');
     }
     await appendAudit(ctx.db, auditEntry(actor, 'services.consultation.assign', r, meta, { code: r.code, to: input.professionalUserId, from: previous }), trx);
-    await notify(trx, { recipients: [input.professionalUserId], kind: 'services.consultation.assigned', title: `新的${label}待答复`, body: `咨询 ${r.code} 已指派给您，请及时答复。`, link: `/console/services/consultations/${r.id}`, at: now });
-    if (!previous) await notify(trx, { recipients: [r.asker_user_id], kind: 'services.consultation.accepted', title: `您的${label}已受理`, body: `咨询 ${r.code} 已安排专业人员答复。`, link: `/m/services/consultations/${r.id}`, at: now });
+    await notify(trx, { recipients: [input.professionalUserId], kind: 'services.consultation.assigned', title: `新的${label}待答复`, body: `咨询 ${r.code} 已指派给您，请及时答复。`, link: '/console/service-consultations', at: now });
+    if (!previous) await notify(trx, { recipients: [r.asker_user_id], kind: 'services.consultation.accepted', title: `您的${label}已受理`, body: `咨询 ${r.code} 已安排专业人员答复。`, link: `/m/me/consultations/${r.id}`, at: now });
   });
   const [summary] = await presentSummaries(ctx, [(await repo.getConsultation(db, r.id))!], false);
   return summary!;

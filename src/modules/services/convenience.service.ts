@@ -570,7 +570,7 @@ export async function placeOrder(
     await repo.appendOrderEvent(trx, { id: newId(), order_id: row.id, action: 'ordered', actor_user_id: actor.userId, actor_role: 'resident', note: q.rule ? q.message : null, at });
     await appendAudit(ctx.db, audit(actor, 'services.convenience.order.create', { type: 'convenience_order', id: row.id, orgNodeId: row.org_node_id }, meta, { code: row.code, offeringId: o.id, providerId: provider.id, quoteFreeMinutes: q.freeMinutes }), trx);
     if (provider.user_id) {
-      await notify(trx, { recipients: [provider.user_id], kind: 'services.convenience.ordered', title: `新订单：${o.name}`, body: `订单 ${row.code} 等待接单，预约时间 ${bjDate(wanted)}。`, link: `/console/services/convenience/orders/${row.id}`, at: now });
+      await notify(trx, { recipients: [provider.user_id], kind: 'services.convenience.ordered', title: `新订单：${o.name}`, body: `订单 ${row.code} 等待接单，预约时间 ${bjDate(wanted)}。`, link: '/m/provider', at: now });
     }
   });
   return presentOrderDetail(ctx, row, 'resident');
@@ -641,7 +641,7 @@ export async function cancelMyOrder(ctx: PlatformContext, actor: Actor, id: stri
       patch: { status: 'cancelled', cancelled_at: at, cancel_reason: input.reason ?? null },
       note: input.reason ?? null,
       notifyTo: provider?.user_id ? [provider.user_id] : [],
-      notice: { kind: 'services.convenience.cancelled', title: `订单 ${o.code} 已被居民取消`, body: `${o.offering_name}：居民已取消订单${input.reason ? `（${input.reason}）` : ''}。`, link: `/console/services/convenience/orders/${o.id}` },
+      notice: { kind: 'services.convenience.cancelled', title: `订单 ${o.code} 已被居民取消`, body: `${o.offering_name}：居民已取消订单${input.reason ? `（${input.reason}）` : ''}。`, link: '/m/provider' },
     },
     meta,
   );
@@ -665,7 +665,7 @@ export async function confirmMyOrder(ctx: PlatformContext, actor: Actor, id: str
       note: `${'★'.repeat(input.rating)}${input.comment ? ` ${input.comment}` : ''}`,
       auditDetails: { rating: input.rating },
       notifyTo: provider?.user_id ? [provider.user_id] : [],
-      notice: { kind: 'services.convenience.rated', title: `订单 ${o.code} 已确认：${input.rating}星`, body: `${o.offering_name}：居民已确认服务并评价${input.rating}星。`, link: `/console/services/convenience/orders/${o.id}` },
+      notice: { kind: 'services.convenience.rated', title: `订单 ${o.code} 已确认：${input.rating}星`, body: `${o.offering_name}：居民已确认服务并评价${input.rating}星。`, link: '/m/provider' },
       extra: (trx) => repo.addProviderRating(trx, o.provider_id, input.rating).then(() => undefined),
     },
     meta,
@@ -707,7 +707,7 @@ export async function fileComplaint(ctx: PlatformContext, actor: Actor, id: stri
       await repo.insertComplaint(trx, row);
       await repo.appendOrderEvent(trx, { id: newId(), order_id: o.id, action: 'complaint', actor_user_id: actor.userId, actor_role: 'resident', note: null, at });
       await appendAudit(ctx.db, audit(actor, 'services.convenience.complaint.create', { type: 'convenience_complaint', id: row.id, orgNodeId: o.org_node_id }, meta, { code: o.code, providerId: o.provider_id }), trx);
-      await notify(trx, { recipients: staff, kind: 'services.convenience.complaint', title: `便民服务投诉待受理：${o.code}`, body: `居民对订单 ${o.code}（${o.offering_name}）提出投诉，请及时受理。`, link: `/console/services/convenience/complaints/${row.id}`, at: now });
+      await notify(trx, { recipients: staff, kind: 'services.convenience.complaint', title: `便民服务投诉待受理：${o.code}`, body: `居民对订单 ${o.code}（${o.offering_name}）提出投诉，请及时受理。`, link: '/console/service-convenience', at: now });
     });
   } catch (e) {
     const code = (e as { code?: string }).code;
@@ -777,7 +777,7 @@ async function createProvider(ctx: PlatformContext, actor: Actor, input: Provide
     await db.transaction().execute(async (trx) => {
       await repo.insertProvider(trx, row);
       await appendAudit(ctx.db, audit(actor, action, { type: 'convenience_provider', id: row.id, orgNodeId: node.id }, meta, { name: row.name, kind: row.kind, linked: !!linkUserId }), trx);
-      await notify(trx, { recipients: staff.filter((u) => u !== actor.userId), kind: 'services.convenience.provider.applied', title: `服务商入驻申请：${row.name}`, body: `${row.name}（${PROVIDER_KIND_LABELS[row.kind]}）申请在${node.name}提供便民服务，请审核。`, link: `/console/services/convenience/providers/${row.id}`, at: now });
+      await notify(trx, { recipients: staff.filter((u) => u !== actor.userId), kind: 'services.convenience.provider.applied', title: `服务商入驻申请：${row.name}`, body: `${row.name}（${PROVIDER_KIND_LABELS[row.kind]}）申请在${node.name}提供便民服务，请审核。`, link: '/console/service-convenience', at: now });
     });
   } catch (e) {
     const code = (e as { code?: string }).code;
@@ -820,7 +820,7 @@ export async function updateMyProvider(
   await db.transaction().execute(async (trx) => {
     if ((await repo.updateProviderIf(trx, p.id, Number(p.version), patch)) === 0) throw conflict('CONVENIENCE_STALE');
     await appendAudit(ctx.db, audit(actor, 'services.convenience.provider.update', { type: 'convenience_provider', id: p.id, orgNodeId: p.org_node_id }, meta, { changed: Object.keys(patch).filter((k) => k !== 'updated_at'), reapply }), trx);
-    if (reapply) await notify(trx, { recipients: staff, kind: 'services.convenience.provider.applied', title: `服务商重新申请入驻：${patch.name ?? p.name}`, body: `${patch.name ?? p.name} 修改资料后重新申请，请审核。`, link: `/console/services/convenience/providers/${p.id}`, at: now });
+    if (reapply) await notify(trx, { recipients: staff, kind: 'services.convenience.provider.applied', title: `服务商重新申请入驻：${patch.name ?? p.name}`, body: `${patch.name ?? p.name} 修改资料后重新申请，请审核。`, link: '/console/service-convenience', at: now });
   });
   return getMyProvider(ctx, actor);
 }
@@ -926,7 +926,7 @@ export async function getProviderOrder(ctx: PlatformContext, actor: Actor, id: s
   return presentOrderDetail(ctx, order, 'provider');
 }
 
-const residentLink = (id: string) => `/m/services/convenience/orders/${id}`;
+const residentLink = (id: string) => `/m/me/convenience/${id}`;
 
 export async function acceptOrder(ctx: PlatformContext, actor: Actor, id: string, meta: RequestMeta) {
   const { provider, order: o } = await providerOrderOr404(ctx, actor, id, meta);
@@ -1115,7 +1115,7 @@ export async function replyToComplaint(ctx: PlatformContext, actor: Actor, id: s
     if ((await repo.updateComplaintIf(trx, c.id, Number(c.version), { provider_reply: input.reply, provider_replied_at: at, updated_at: at })) === 0) throw conflict('CONVENIENCE_STALE');
     await repo.appendOrderEvent(trx, { id: newId(), order_id: c.order_id, action: 'complaint.replied', actor_user_id: actor.userId, actor_role: 'provider', note: null, at });
     await appendAudit(ctx.db, audit(actor, 'services.convenience.complaint.reply', { type: 'convenience_complaint', id: c.id, orgNodeId: c.org_node_id }, meta, { providerId: p.id }), trx);
-    await notify(trx, { recipients: staff, kind: 'services.convenience.complaint.replied', title: `服务商已答复投诉：${p.name}`, body: `${p.name} 对投诉作出答复，请查看并办结。`, link: `/console/services/convenience/complaints/${c.id}`, at: now });
+    await notify(trx, { recipients: staff, kind: 'services.convenience.complaint.replied', title: `服务商已答复投诉：${p.name}`, body: `${p.name} 对投诉作出答复，请查看并办结。`, link: '/console/service-convenience', at: now });
   });
   return (await presentComplaints(ctx, [(await repo.getComplaint(db, c.id))!]))[0]!;
 }
@@ -1167,7 +1167,7 @@ export async function reviewProvider(ctx: PlatformContext, actor: Actor, id: str
     if ((await repo.updateProviderIf(trx, p.id, Number(p.version), patch)) === 0) throw conflict('CONVENIENCE_STALE');
     await appendAudit(ctx.db, audit(actor, `services.convenience.provider.${input.action}`, { type: 'convenience_provider', id: p.id, orgNodeId: p.org_node_id }, meta, { from: p.status, to: rule.to, reason: input.reason ?? null, complaintsUpheld: Number(p.complaints_upheld) }), trx);
     if (p.user_id) {
-      await notify(trx, { recipients: [p.user_id], kind: `services.convenience.provider.${input.action}`, title: `${p.name}：${rule.title}`, body: input.reason ? `原因：${input.reason}` : `${p.name}${rule.title}。`, link: '/console/services/convenience/provider', at: now });
+      await notify(trx, { recipients: [p.user_id], kind: `services.convenience.provider.${input.action}`, title: `${p.name}：${rule.title}`, body: input.reason ? `原因：${input.reason}` : `${p.name}${rule.title}。`, link: '/m/provider', at: now });
     }
   });
   return staffGetProvider(ctx, actor, p.id);
@@ -1191,7 +1191,7 @@ export async function setOfferingVisibility(ctx: PlatformContext, actor: Actor, 
     if ((await repo.updateOfferingIf(trx, o.id, Number(o.version), { hidden: input.hidden ? 1 : 0, hidden_reason: input.hidden ? (input.reason ?? null) : null, updated_at: at })) === 0) throw conflict('CONVENIENCE_STALE');
     await appendAudit(ctx.db, audit(actor, input.hidden ? 'services.convenience.offering.hide' : 'services.convenience.offering.show', { type: 'convenience_offering', id: o.id, orgNodeId: o.org_node_id }, meta, { reason: input.reason ?? null }), trx);
     if (p.user_id) {
-      await notify(trx, { recipients: [p.user_id], kind: 'services.convenience.offering.visibility', title: input.hidden ? `服务项目已被社区下架：${o.name}` : `服务项目已恢复展示：${o.name}`, body: input.hidden ? `原因：${input.reason}` : `${o.name} 已恢复展示。`, link: '/console/services/convenience/provider', at: now });
+      await notify(trx, { recipients: [p.user_id], kind: 'services.convenience.offering.visibility', title: input.hidden ? `服务项目已被社区下架：${o.name}` : `服务项目已恢复展示：${o.name}`, body: input.hidden ? `原因：${input.reason}` : `${o.name} 已恢复展示。`, link: '/m/provider', at: now });
     }
   });
   return (await presentOfferings(ctx, [(await repo.getOffering(db, o.id))!]))[0]!;
@@ -1264,7 +1264,7 @@ export async function handleComplaint(ctx: PlatformContext, actor: Actor, id: st
         kind: `services.convenience.complaint.${input.action}`,
         title: input.action === 'accept' ? `您有一条投诉待答复：${order.code}` : `投诉已办结：${order.code}`,
         body: input.action === 'accept' ? `居民对订单 ${order.code}（${order.offering_name}）的投诉已受理，请尽快答复。` : `处理结果：${input.result}${input.upheld ? '（投诉属实）' : ''}`,
-        link: `/console/services/convenience/complaints/${c.id}`,
+        link: '/console/service-convenience',
         at: now,
       });
     }

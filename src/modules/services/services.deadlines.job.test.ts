@@ -91,7 +91,7 @@ describe(`application deadlines on the working-day calendar (${DIALECT_LABEL})`,
     expect((await row(a.id)).warned_at).toBe(iso('2026-12-01T15:00:00'));
     const warnings = await notices('services.deadline.warning');
     expect(warnings.map((n) => n.username)).toEqual(['xishan']);
-    expect(warnings[0]).toMatchObject({ title: `服务申请即将超时：${a.code}`, link: `/console/services/applications/${a.id}` });
+    expect(warnings[0]).toMatchObject({ title: `服务申请即将超时：${a.code}`, link: `/console/service-applications/${a.id}` });
     expect(warnings[0]!.body).toBe('朱志强申请的“高龄津贴申领”（待受理）将于12月1日 17:30到期，请抓紧办理。');
     expect(await countAudit(platform.ctx.db, 'services.deadline.warned')).toBe(1);
     const warningQueue = (await call('xishan', 'GET', '/api/v1/service-applications?deadline=warning')).json();

@@ -131,7 +131,7 @@ async function markBatch(ctx: PlatformContext, mark: 'warning' | 'overdue', now:
           ? `${r.applicant_name}申请的“${r.matter_name}”（${stage}）将于${beijing(r.due_at)}到期，请抓紧办理。`
           : `${r.applicant_name}申请的“${r.matter_name}”（${stage}）已于${beijing(r.due_at)}到期，请立即办理。`
         ).slice(0, 4000),
-        link: `/console/services/applications/${r.id}`,
+        link: `/console/service-applications/${r.id}`,
         at: now,
       });
       await appendAudit(

@@ -23,6 +23,7 @@ const EventMapPage = lazy(() => import('./events/EventMapPage.js'));
 const NoticesPage = lazy(() => import('./community/NoticesPage.js'));
 const NoticeDetailPage = lazy(() => import('./community/NoticesPage.js').then((m) => ({ default: m.NoticeDetailPage })));
 const NotificationSettingsPage = lazy(() => import('./community/NotificationSettingsPage.js'));
+const SuggestionsPage = lazy(() => import('./community/SuggestionsPage.js'));
 // 办事指南, 在线办理, 我的办事 (UI-A)
 const MattersPage = lazy(() => import('./services/MattersPage.js'));
 const GuidePage = lazy(() => import('./services/GuidePage.js'));
@@ -52,6 +53,7 @@ const PAGE_TITLES: [RegExp, string][] = [
   [/^\/notices$/, 'notices.title'],
   [/^\/notices\/[^/]+$/, 'notices.titleDetail'],
   [/^\/me\/notifications$/, 'prefs.title'],
+  [/^\/suggestions$/, 'sug.pageTitle'],
   // UI-A
   [/^\/services\/matters$/, 'rsv.title.guide'],
   [/^\/services\/matters\/[^/]+$/, 'rsv.title.matter'],
@@ -129,6 +131,7 @@ export function App() {
                 <Route path="/notices" component={NoticesPage} />
                 <Route path="/notices/:id" component={NoticeDetailPage} />
                 <Route path="/me/notifications" component={NotificationSettingsPage} />
+                <Route path="/suggestions" component={SuggestionsPage} />
                 <Route path="/services/matters" component={MattersPage} />
                 <Route path="/services/matters/:code" component={GuidePage} />
                 <Route path="/services/matters/:code/apply" component={ApplyPage} />

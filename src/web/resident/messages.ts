@@ -17,6 +17,8 @@ addMessages({
   'notices.title': { 'zh-CN': '通知公告', en: 'Notices' },
   'notices.titleDetail': { 'zh-CN': '通知详情', en: 'Notice' },
   'prefs.title': { 'zh-CN': '消息设置', en: 'Message settings' },
+  'sug.pageTitle': { 'zh-CN': '意见建议', en: 'Suggestions' },
+  'sug.linkHint': { 'zh-CN': '提建议，5个工作日内公开答复', en: 'Suggest something; answered in public within 5 working days' },
 
   'elderly.title': { 'zh-CN': '长辈模式', en: 'Elderly mode' },
   'elderly.subtitle': { 'zh-CN': '适老化 · 大字体 · 高对比 · 大按钮', en: 'Large text · high contrast · large buttons' },

@@ -46,7 +46,14 @@ export default function CommunityPage() {
   return (
     <>
       {/* 在线实时监督: open to everyone, logged in or not. */}
-      <Link href="/community/map" className="r-nav-link r-card" style={{ marginTop: 0 }} data-testid="community-map-link">
+      <Link href="/suggestions" className="r-nav-link r-card" style={{ marginTop: 0 }} data-testid="community-suggestions-link">
+        <span>
+          <strong>{t('sug.pageTitle')}</strong>
+          <span className="r-muted r-nav-link-hint">{t('sug.linkHint')}</span>
+        </span>
+        <span aria-hidden="true">›</span>
+      </Link>
+      <Link href="/community/map" className="r-nav-link r-card" data-testid="community-map-link">
         <span>
           <strong>{t('rev.title.map')}</strong>
           <span className="r-muted r-nav-link-hint">{t('rev.mapHint')}</span>

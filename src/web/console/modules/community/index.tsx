@@ -47,9 +47,32 @@ addMessages({
   'cn.how.wechat': { 'zh-CN': '微信告知', en: 'By WeChat' },
   'cn.empty': { 'zh-CN': '暂无通知', en: 'No notices' },
   'cn.allReached': { 'zh-CN': '都已送达', en: 'Everyone reached' },
+  'sg.menu': { 'zh-CN': '意见建议', en: 'Suggestions' },
+  'sg.title': { 'zh-CN': '标题', en: 'Title' },
+  'sg.category': { 'zh-CN': '类别', en: 'Category' },
+  'sg.author': { 'zh-CN': '提出人', en: 'From' },
+  'sg.created': { 'zh-CN': '提出时间', en: 'Made' },
+  'sg.due': { 'zh-CN': '答复期限', en: 'Answer due' },
+  'sg.public': { 'zh-CN': '公开', en: 'Public' },
+  'sg.event': { 'zh-CN': '转办事件', en: 'Event' },
+  'sg.overdue': { 'zh-CN': '已超期', en: 'Overdue' },
+  'sg.status.submitted': { 'zh-CN': '待答复', en: 'To answer' },
+  'sg.status.answered': { 'zh-CN': '已答复', en: 'Answered' },
+  'sg.status.hidden': { 'zh-CN': '未公开', en: 'Hidden' },
+  'sg.filter.submitted': { 'zh-CN': '待答复', en: 'To answer' },
+  'sg.filter.overdue': { 'zh-CN': '已超期', en: 'Overdue' },
+  'sg.filter.answered': { 'zh-CN': '已答复', en: 'Answered' },
+  'sg.filter.all': { 'zh-CN': '全部', en: 'All' },
+  'sg.answerPlaceholder': { 'zh-CN': '公开答复内容（至少10个字）', en: 'Public answer (at least 10 characters)' },
+  'sg.answer': { 'zh-CN': '公开答复', en: 'Answer in public' },
+  'sg.categoryCode': { 'zh-CN': '事件类别编码，如 0101', en: 'Event category code, e.g. 0101' },
+  'sg.promote': { 'zh-CN': '转为网格事件', en: 'Turn into an event' },
+  'sg.hideReason': { 'zh-CN': '不予公开的原因', en: 'Why it is not shown' },
+  'sg.hide': { 'zh-CN': '不予公开', en: 'Hide from public' },
 });
 
 const NoticesPage = lazy(() => import('./NoticesPage.js'));
+const SuggestionsPage = lazy(() => import('./SuggestionsPage.js'));
 
 export const communityModule: ConsoleModule = {
   name: 'community',
@@ -62,6 +85,17 @@ export const communityModule: ConsoleModule = {
       order: 45,
       visible: (me) => me.roles.some((r) => ['community_staff', 'grid_worker', 'dispatcher', 'party_secretary'].includes(r.role)),
     },
+    {
+      key: 'suggestions',
+      path: '/community/suggestions',
+      label: 'sg.menu',
+      icon: <Icon name="edit" />,
+      order: 46,
+      visible: (me) => me.roles.some((r) => ['community_staff', 'grid_worker', 'dispatcher'].includes(r.role)),
+    },
   ],
-  routes: [{ path: '/community/notices/:id?', component: NoticesPage }],
+  routes: [
+    { path: '/community/notices/:id?', component: NoticesPage },
+    { path: '/community/suggestions/:id?', component: SuggestionsPage },
+  ],
 };
