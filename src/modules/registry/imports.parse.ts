@@ -266,6 +266,14 @@ export async function openTable(file: string, format: TableFormat): Promise<Open
   return { header, rows: rows(), close: source.close };
 }
 
+/**
+ * Every row of a spreadsheet, header or not (xlsx streamed; CSV in GBK or UTF-8), for modules
+ * that read tables other than rosters (the disclosure scanner looks at every cell).
+ */
+export function sheetRows(file: string, format: TableFormat): { rows: AsyncIterable<SheetRow>; close(): void } {
+  return format === 'xlsx' ? xlsxRows(file) : csvRows(file);
+}
+
 function isEmptyRow(row: SheetRow): boolean {
   return row.cells.every((c) => c === null || (typeof c === 'string' && c.trim() === ''));
 }
