@@ -5,7 +5,8 @@ import { loginAs } from '../../../test/helpers/http.js';
 import { composeIdNumber } from '../../platform/cn/id-number.js';
 import type { LinliApp } from '../../platform/http/app.js';
 import { getJob } from '../../platform/scheduler/jobs.js';
-import { ImportBusyError, importSettings, runImportJob, STALE_AFTER_MS } from './imports.job.js';
+import { sql } from 'kysely';
+import { ImportBusyError, importSettings, runImportJob, sqliteImportPragmas, STALE_AFTER_MS } from './imports.job.js';
 import { scheduleKey } from './imports.service.js';
 import { importWorker, peopleSnapshot, personByIdNumber, upload, xlsxBuffer } from './imports.testkit.js';
 import { seedRegistryFixture } from './registry.fixture.js';
@@ -52,17 +53,19 @@ describe(`import job: interrupted and resumed (${DIALECT_LABEL})`, () => {
   let clean: Side;
   let broken: Side;
   let file: Buffer;
+  let chunkRows: number;
 
   beforeAll(async () => {
     [clean, broken] = [await side(), await side()];
     file = await roster();
+    chunkRows = importSettings.chunkRows;
     importSettings.chunkRows = CHUNK;
   });
   afterEach(() => {
     importSettings.afterRow = undefined;
   });
   afterAll(async () => {
-    importSettings.chunkRows = 500;
+    importSettings.chunkRows = chunkRows;
     for (const s of [clean, broken]) {
       await s.app.close();
       await s.platform.close();
@@ -143,6 +146,27 @@ describe(`import job: interrupted and resumed (${DIALECT_LABEL})`, () => {
     expect(job).toMatchObject({ status: 'done', created: 0, updated: 0 });
     expect(Number(job.unchanged) + Number(job.rejected)).toBe(ROWS + 1);
     expect(await peopleSnapshot(ctx)).toEqual(before);
+  });
+
+  it('on SQLite, checkpoints less and caches more while it runs, then restores the connection', async () => {
+    const ctx = broken.platform.ctx;
+    const pragma = async (name: string) => Number(Object.values((await sql.raw<Record<string, unknown>>(`pragma ${name}`).execute(ctx.db.kysely)).rows[0] ?? {})[0]);
+    if (ctx.db.dialect !== 'sqlite') {
+      // Nothing to set on PostgreSQL: the restore does nothing either.
+      await (await sqliteImportPragmas(ctx))();
+      return;
+    }
+    const before = { wal: await pragma('wal_autocheckpoint'), cache: await pragma('cache_size') };
+    const restore = await sqliteImportPragmas(ctx);
+    expect(await pragma('wal_autocheckpoint')).toBe(importSettings.sqliteWalPages);
+    expect(await pragma('cache_size')).toBe(-importSettings.sqliteCacheBytes / 1024);
+    await restore();
+    expect({ wal: await pragma('wal_autocheckpoint'), cache: await pragma('cache_size') }).toEqual(before);
+    // A whole import leaves them as they were too.
+    const id = await start(broken);
+    await importWorker(ctx).runDueJobs();
+    expect(await jobRow(broken, id)).toMatchObject({ status: 'done' });
+    expect({ wal: await pragma('wal_autocheckpoint'), cache: await pragma('cache_size') }).toEqual(before);
   });
 
   it('a job whose importer lost the permission fails without writing, and says why', async () => {

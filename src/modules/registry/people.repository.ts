@@ -89,11 +89,40 @@ function rowsPerStatement(dialect: 'sqlite' | 'postgres', cols: number): number 
   return dialect === 'postgres' ? Math.max(1, Math.min(1000, Math.floor(30_000 / cols))) : Math.max(1, Math.min(100, Math.floor(30_000 / cols)));
 }
 
-/** Multi-row INSERT of rows that all have the same keys (the first row's, in its order). */
+/** Column types of a PostgreSQL table (as `format_type` writes them), fetched once per table. */
+const pgColumnTypes = new Map<string, Map<string, string>>();
+
+async function pgTypesOf(executor: Executor, table: string, cols: string[]): Promise<string[]> {
+  let types = pgColumnTypes.get(table);
+  if (!types || cols.some((c) => !types!.has(c))) {
+    const r = await executor.executeQuery<{ name: string; type: string }>(
+      CompiledQuery.raw('select a.attname as name, format_type(a.atttypid, a.atttypmod) as type from pg_attribute a where a.attrelid = to_regclass($1) and a.attnum > 0 and not a.attisdropped', [table]),
+    );
+    types = new Map(r.rows.map((x) => [x.name, x.type]));
+    pgColumnTypes.set(table, types);
+  }
+  return cols.map((c) => types!.get(c) ?? 'text');
+}
+
+/**
+ * Multi-row INSERT of rows that all have the same keys (the first row's, in its order). On
+ * PostgreSQL the rows go as one array per column, `insert … select * from unnest($1::text[], …)`:
+ * a statement of thirty parameters whatever the row count, where a VALUES list of thousands
+ * of rows costs the server more to parse and plan than to insert.
+ */
 export async function insertMany<T extends object>(executor: Executor, table: string, rows: readonly T[]): Promise<void> {
   if (rows.length === 0) return;
   const dialect = dialectOf(executor as unknown as Kysely<unknown>);
   const cols = Object.keys(rows[0]!) as (keyof T & string)[];
+  if (dialect === 'postgres') {
+    const types = await pgTypesOf(executor, table, cols);
+    const text = `insert into ${quote(table)} (${cols.map(quote).join(', ')}) select * from unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})`;
+    for (let i = 0; i < rows.length; i += 5000) {
+      const part = rows.slice(i, i + 5000);
+      await executor.executeQuery(CompiledQuery.raw(text, cols.map((c) => part.map((r) => r[c] ?? null))));
+    }
+    return;
+  }
   const per = rowsPerStatement(dialect, cols.length);
   const head = `insert into ${quote(table)} (${cols.map(quote).join(', ')}) values `;
   for (let i = 0; i < rows.length; i += per) {

@@ -20,6 +20,7 @@ import type { PersonTagTable } from './tags.table.js';
 import { AddressBook, indexNewPeople, reindexPeople } from './search.index.js';
 import { derivedRules, derivedTagsOfNewPeople, refreshDerivedTags } from './tags.derived.js';
 import { chinaToday } from './tags.filter.js';
+import { timed } from './imports.timings.js';
 
 export type { PersonInput, PersonPatch, PersonRecord, EndPersonInput } from './people.schema.js';
 
@@ -673,16 +674,16 @@ async function flush(ctx: PlatformContext, trx: Executor, actor: Actor, batch: B
     }
     await repo.endLinks(trx, ended, at, today);
   }
-  await repo.insertMany(trx, 'person', batch.people);
-  await repo.updateMany(trx, 'person', batch.updates);
-  await repo.insertMany(trx, 'person_dwelling_link', batch.links);
-  await repo.insertMany(trx, 'person_change', batch.changes);
+  await timed('insert person', () => repo.insertMany(trx, 'person', batch.people));
+  await timed('update person', () => repo.updateMany(trx, 'person', batch.updates));
+  await timed('insert person_dwelling_link', () => repo.insertMany(trx, 'person_dwelling_link', batch.links));
+  await timed('insert person_change', () => repo.insertMany(trx, 'person_change', batch.changes));
   const fresh = batch.people;
   if (fresh.length) {
-    await indexNewPeople(trx, fresh, new AddressBook());
+    await timed('insert person_search', () => indexNewPeople(trx, fresh, new AddressBook()));
     batch.tags.push(...derivedTagsOfNewPeople(await derivedRules(trx), fresh, today, at));
   }
-  await repo.insertMany(trx, 'person_tag', batch.tags);
+  await timed('insert person_tag', () => repo.insertMany(trx, 'person_tag', batch.tags));
   const changed = batch.updated.map((u) => u.personId);
   const ids = [...batch.created, ...changed];
   if (ids.length) {
@@ -691,7 +692,7 @@ async function flush(ctx: PlatformContext, trx: Executor, actor: Actor, batch: B
       details: { source, created: batch.created, updated: batch.updated },
     });
   }
-  if (changed.length) await afterPeopleWrite(ctx, trx, changed);
+  if (changed.length) await timed('reindex changed people', () => afterPeopleWrite(ctx, trx, changed));
   Object.assign(batch, emptyBatch());
 }
 
@@ -861,7 +862,8 @@ export async function upsertPeopleByIdNumber(
     }
   });
   const found = new Map<string, PersonTable>();
-  for (const p of await repo.findActiveByIdNumberIdxs(ctx.db, executor, [...new Set(prepared.flatMap((p) => ('idx' in p ? [p.idx] : [])))])) {
+  const matches = await timed('find by blind index', () => repo.findActiveByIdNumberIdxs(ctx.db, executor, [...new Set(prepared.flatMap((p) => ('idx' in p ? [p.idx] : [])))]));
+  for (const p of matches) {
     if (p.id_number_idx && !found.has(p.id_number_idx)) found.set(p.id_number_idx, p);
   }
   await look.primeNodes(inputs.flatMap((i) => [i.dwellingId, i.communityId].filter((x): x is string => !!x)));

@@ -3,7 +3,7 @@ import type { Executor } from '../../platform/db/database.js';
 import { prefixEnd } from '../../platform/db/dialect.js';
 import type { Database } from '../../platform/db/schema.js';
 import type { BuildingInfoTable, DwellingInfoTable, HouseholdTable, PersonStatus, PersonTable, ResidenceType } from './registry.table.js';
-import { addressNumberPrefix, escapeLike } from './search.index.js';
+import { AREA_KINDS, addressNumberPrefix, areasOfScope, escapeLike } from './search.index.js';
 import { whereHasActiveTag } from './tags.filter.js';
 import './registry.table.js';
 
@@ -30,6 +30,11 @@ export interface PersonFilter {
   nameContains?: string;
   /** Pinyin: prefix of the initials or of the full pinyin, each on its own index. */
   pinyinPrefix?: string;
+  /**
+   * The areas (search.index.ts) of the search paths, which the pinyin indexes begin with:
+   * filled in by listPeople, listPeopleIds and countPeople when a pinyin search lacks them.
+   */
+  areas?: string[];
   /** LIKE pattern (escape `\`) on the address search key (see search.index.ts). */
   addressLike?: string;
   /** People holding any of these tags today. */
@@ -60,9 +65,10 @@ function searchPaths(filter: PersonFilter): string[] {
  * walking a whole community's or street's path range (SQLite cannot tell which range is narrower).
  */
 function searchIds(db: Executor, filter: PersonFilter, column: 'name' | 'name_pinyin' | 'name_initials', prefix: string) {
-  return db
-    .selectFrom('person_search')
-    .select('person_search.person_id')
+  let q = db.selectFrom('person_search').select('person_search.person_id');
+  // The pinyin indexes begin with the area: the prefix is read inside each area of the scope only.
+  if (column !== 'name') q = q.where((eb) => (filter.areas?.length ? eb('person_search.area_path', 'in', filter.areas) : sql<SqlBool>`1 = 0`));
+  return q
     .where(column, '>=', prefix)
     .where(column, '<', prefixEnd(prefix))
     .where((eb) => {
@@ -211,7 +217,24 @@ function byName(db: Executor, filter: PersonFilter, desc: boolean) {
  */
 const countedBySearch = new WeakMap<PersonFilter, number>();
 
+/** The areas of a pinyin search's paths (one query for their nodes, one for the areas under those above a community). */
+async function withAreas(db: Executor, filter: PersonFilter): Promise<void> {
+  if (!filter.pinyinPrefix || filter.areas) return;
+  const paths = searchPaths(filter);
+  const ids = [...new Set(paths.flatMap((p) => p.split('/').filter(Boolean)))];
+  const kinds = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    for (const n of await db.selectFrom('org_node').select(['id', 'kind']).where('id', 'in', ids.slice(i, i + 500)).execute()) kinds.set(n.id, n.kind);
+  }
+  const under = (p: string) =>
+    db.selectFrom('org_node').select(['path', 'kind']).where('path', '>=', p).where('path', '<', prefixEnd(p)).where('kind', 'in', [...AREA_KINDS]).execute();
+  const areas = new Set<string>();
+  for (const p of paths) for (const a of await areasOfScope(p, async (id) => kinds.get(id), under)) areas.add(a);
+  filter.areas = [...areas].sort();
+}
+
 export async function listPeople(db: Executor, filter: PersonFilter, page: { limit: number; offset: number }, sort: PersonSort = 'address', desc = false): Promise<PersonTable[]> {
+  await withAreas(db, filter);
   const base = sort === 'name' ? byName(db, filter, desc) : ordered(db, filter, sort, desc);
   if (!isSearch(filter)) return base.selectAll('person').limit(page.limit).offset(page.offset).execute();
   // A browse keeps its index-ordered LIMIT (a window count would read a whole street first).
@@ -225,6 +248,7 @@ export async function listPeople(db: Executor, filter: PersonFilter, page: { lim
 
 /** Ids only, in list order (exports fetch the rows in batches after). */
 export async function listPeopleIds(db: Executor, filter: PersonFilter, limit: number, sort: PersonSort = 'address', desc = false): Promise<string[]> {
+  await withAreas(db, filter);
   const q = sort === 'name' ? byName(db, filter, desc).select('person.id') : ordered(db, filter, sort, desc).select('person.id');
   const rows = await q.limit(limit).execute();
   return rows.map((r) => r.id);
@@ -233,6 +257,7 @@ export async function listPeopleIds(db: Executor, filter: PersonFilter, limit: n
 export async function countPeople(db: Executor, filter: PersonFilter): Promise<number> {
   const counted = countedBySearch.get(filter);
   if (counted !== undefined) return counted;
+  await withAreas(db, filter);
   const r = await db.selectFrom('person').select(sql<number>`count(*)`.as('n')).where(personWhere(db, filter)).executeTakeFirstOrThrow();
   return Number(r.n);
 }

@@ -142,6 +142,8 @@ export interface PersonSearchTable {
   name_pinyin: string;
   name_initials: string;
   address: string | null;
+  /** The person's community (or the street, district or city node above any community): see search.index.ts. */
+  area_path: string | null;
 }
 
 /** A household (户): its 户号, its head, the dwelling it lives in. */

@@ -169,6 +169,55 @@ export function escapeLike(text: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Areas. Pinyin and initials are searched by area first: the person's community, or, for
+// someone registered above any community, the street, district or city node they are at (the
+// deepest such node on their path). A search's scope is one area (a community or anything
+// below it) or a set of areas (the communities, streets … under a street or city).
+
+/** Kinds of node that are an area, or contain areas. */
+export const AREA_KINDS = ['city', 'district', 'street', 'community'] as const;
+
+/** `/a/b/c/` → the path of its `depth`-th node (1-based): `/a/b/`. */
+function pathTo(ids: string[], depth: number): string {
+  return `/${ids.slice(0, depth).join('/')}/`;
+}
+
+/**
+ * The area of a person at `path`: the nearest community at or above it; else the deepest
+ * city, district or street node at or above it; else the path itself. `kindOf` knows the
+ * kinds of those nodes (other nodes may be unknown).
+ */
+export function areaPathOf(path: string, kindOf: (id: string) => string | null | undefined): string {
+  const ids = path.split('/').filter(Boolean);
+  let area = -1;
+  for (let i = ids.length - 1; i >= 0; i--) {
+    const kind = kindOf(ids[i]!);
+    if (kind === 'community') return pathTo(ids, i + 1);
+    if (area < 0 && kind && (AREA_KINDS as readonly string[]).includes(kind)) area = i;
+  }
+  return area >= 0 ? pathTo(ids, area + 1) : path;
+}
+
+/**
+ * The areas of people under `scope` (a path): the scope's own area when it lies in a
+ * community, or below a node that is no area; else every area node under it, itself included
+ * (`nodesUnder` gives the paths and kinds of the area nodes under a path).
+ */
+export async function areasOfScope(
+  scope: string,
+  kindOf: (id: string) => Promise<string | null | undefined>,
+  nodesUnder: (path: string) => Promise<{ path: string; kind: string }[]>,
+): Promise<string[]> {
+  const ids = scope.split('/').filter(Boolean);
+  const kinds = await Promise.all(ids.map((id) => kindOf(id)));
+  const own = kinds[kinds.length - 1];
+  if (kinds.includes('community') || !own || !(AREA_KINDS as readonly string[]).includes(own)) {
+    return [areaPathOf(scope, (id) => kinds[ids.indexOf(id)])];
+  }
+  return [...new Set([scope, ...(await nodesUnder(scope)).map((n) => n.path)])];
+}
+
+// ---------------------------------------------------------------------------------------------
 
 type NodeName = { id: string; name: string; kind: string };
 
@@ -203,6 +252,11 @@ export class AddressBook {
       .filter((n): n is NodeName => !!n && (n.kind === 'building' || n.kind === 'unit' || n.kind === 'dwelling'));
   }
 
+  /** The area of a path (see areaPathOf), after `load`. */
+  areaPath(path: string): string {
+    return areaPathOf(path, (id) => this.known.get(id)?.kind);
+  }
+
   /** Search key of a path (see addressKeyOf); null above building level. */
   addressKey(path: string): string | null {
     const parts: { building?: string; unit?: string; dwelling?: string } = {};
@@ -226,12 +280,12 @@ export async function addressTextsOf(executor: Executor, paths: string[], book =
 async function writeSearchRows(executor: Executor, people: { id: string; name: string; org_path: string }[], book: AddressBook, fresh = false): Promise<void> {
   await book.load(executor, new Set(people.map((p) => p.org_path)));
   if (!fresh) await executor.deleteFrom('person_search').where('person_id', 'in', people.map((p) => p.id)).execute();
-  const addresses = new Map<string, string | null>();
+  const places = new Map<string, { address: string | null; area: string }>();
   const rows: PersonSearchTable[] = people.map((p) => {
-    let address = addresses.get(p.org_path);
-    if (address === undefined) addresses.set(p.org_path, (address = book.addressKey(p.org_path)));
+    let place = places.get(p.org_path);
+    if (place === undefined) places.set(p.org_path, (place = { address: book.addressKey(p.org_path), area: book.areaPath(p.org_path) }));
     const terms = searchTermsOf(p.name);
-    return { person_id: p.id, org_path: p.org_path, name: p.name, name_pinyin: terms.name_pinyin, name_initials: terms.name_initials, address };
+    return { person_id: p.id, org_path: p.org_path, name: p.name, name_pinyin: terms.name_pinyin, name_initials: terms.name_initials, address: place.address, area_path: place.area };
   });
   await insertMany(executor, 'person_search', rows);
 }
