@@ -9,6 +9,7 @@ import { TabBar, TABS } from './components/TabBar.js';
 import HomePage from './pages/HomePage.js';
 import './services/more.titles.js';
 import './services/titles.js';
+import './community/surveys.titles.js';
 
 // Only the home page is in the entry chunk; the other tabs load when first opened.
 const ServicesPage = lazy(() => import('./pages/ServicesPage.js'));
@@ -24,6 +25,10 @@ const NoticesPage = lazy(() => import('./community/NoticesPage.js'));
 const NoticeDetailPage = lazy(() => import('./community/NoticesPage.js').then((m) => ({ default: m.NoticeDetailPage })));
 const NotificationSettingsPage = lazy(() => import('./community/NotificationSettingsPage.js'));
 const SuggestionsPage = lazy(() => import('./community/SuggestionsPage.js'));
+const SurveysPage = lazy(() => import('./community/SurveysPage.js'));
+const SurveyDetailPage = lazy(() => import('./community/SurveysPage.js').then((m) => ({ default: m.SurveyDetailPage })));
+const DisclosuresPage = lazy(() => import('./community/DisclosuresPage.js'));
+const DisclosureDetailPage = lazy(() => import('./community/DisclosuresPage.js').then((m) => ({ default: m.DisclosureDetailPage })));
 // 办事指南, 在线办理, 我的办事 (UI-A)
 const MattersPage = lazy(() => import('./services/MattersPage.js'));
 const GuidePage = lazy(() => import('./services/GuidePage.js'));
@@ -54,6 +59,9 @@ const PAGE_TITLES: [RegExp, string][] = [
   [/^\/notices\/[^/]+$/, 'notices.titleDetail'],
   [/^\/me\/notifications$/, 'prefs.title'],
   [/^\/suggestions$/, 'sug.pageTitle'],
+  [/^\/surveys$/, 'rsv2.title'],
+  [/^\/surveys\/[^/]+$/, 'rsv2.titleDetail'],
+  [/^\/disclosures(\/[^/]+)?$/, 'disc.pageTitle'],
   // UI-A
   [/^\/services\/matters$/, 'rsv.title.guide'],
   [/^\/services\/matters\/[^/]+$/, 'rsv.title.matter'],
@@ -132,6 +140,10 @@ export function App() {
                 <Route path="/notices/:id" component={NoticeDetailPage} />
                 <Route path="/me/notifications" component={NotificationSettingsPage} />
                 <Route path="/suggestions" component={SuggestionsPage} />
+                <Route path="/surveys" component={SurveysPage} />
+                <Route path="/surveys/:id" component={SurveyDetailPage} />
+                <Route path="/disclosures" component={DisclosuresPage} />
+                <Route path="/disclosures/:id" component={DisclosureDetailPage} />
                 <Route path="/services/matters" component={MattersPage} />
                 <Route path="/services/matters/:code" component={GuidePage} />
                 <Route path="/services/matters/:code/apply" component={ApplyPage} />

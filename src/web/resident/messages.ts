@@ -18,6 +18,8 @@ addMessages({
   'notices.titleDetail': { 'zh-CN': '通知详情', en: 'Notice' },
   'prefs.title': { 'zh-CN': '消息设置', en: 'Message settings' },
   'sug.pageTitle': { 'zh-CN': '意见建议', en: 'Suggestions' },
+  'disc.pageTitle': { 'zh-CN': '居务公开', en: 'Public board' },
+  'disc.linkHint': { 'zh-CN': '居务、财务、党务公开，可提问', en: 'Affairs, finances and party affairs in the open; ask questions' },
   'sug.linkHint': { 'zh-CN': '提建议，5个工作日内公开答复', en: 'Suggest something; answered in public within 5 working days' },
 
   'elderly.title': { 'zh-CN': '长辈模式', en: 'Elderly mode' },

@@ -32,9 +32,11 @@ interface MyPage {
 /** Reloads the list when a notice arrives on the live stream: no page reload needed. */
 export function useMyNotices(pageSize: number) {
   const session = useSession();
+  // Notices go to residents (and volunteers); a provider's or staff account has none to ask for.
+  const reader = session.status === 'ready' && session.me.roles.some((r) => r.role === 'resident' || r.role === 'volunteer');
   const list = useApi(
-    (signal) => (session.status === 'ready' ? api.get<MyPage>('/api/v1/me/notices', { page: 1, pageSize }, signal) : Promise.resolve(undefined)),
-    [session.status, pageSize],
+    (signal) => (reader ? api.get<MyPage>('/api/v1/me/notices', { page: 1, pageSize }, signal) : Promise.resolve(undefined)),
+    [reader, pageSize],
   );
   const reload = list.reload;
   useArrivals(

@@ -46,7 +46,14 @@ export default function CommunityPage() {
   return (
     <>
       {/* 在线实时监督: open to everyone, logged in or not. */}
-      <Link href="/suggestions" className="r-nav-link r-card" style={{ marginTop: 0 }} data-testid="community-suggestions-link">
+      <Link href="/disclosures" className="r-nav-link r-card" style={{ marginTop: 0 }} data-testid="community-disclosures-link">
+        <span>
+          <strong>{t('disc.pageTitle')}</strong>
+          <span className="r-muted r-nav-link-hint">{t('disc.linkHint')}</span>
+        </span>
+        <span aria-hidden="true">›</span>
+      </Link>
+      <Link href="/suggestions" className="r-nav-link r-card" data-testid="community-suggestions-link">
         <span>
           <strong>{t('sug.pageTitle')}</strong>
           <span className="r-muted r-nav-link-hint">{t('sug.linkHint')}</span>
