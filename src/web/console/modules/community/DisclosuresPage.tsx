@@ -58,7 +58,7 @@ function FindingList({ scan }: { scan: Scan }) {
     <Alert
       type="error"
       showIcon
-      message={t('dc.findings', { n: scan.findings.length })}
+      title={t('dc.findings', { n: scan.findings.length })}
       description={
         <List
           size="small"
@@ -135,7 +135,7 @@ function Editor({ onDone, schedules }: { onDone: () => void; schedules: Schedule
 
   return (
     <Form form={form} layout="vertical" initialValues={{ category: 'affairs' }} style={{ maxWidth: 760 }}>
-      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="disclosure-error" />}
+      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} data-testid="disclosure-error" />}
       {scan && scan.findings.length > 0 && <FindingList scan={scan} />}
       <Form.Item name="orgNodeId" label={t('dc.node')} rules={[{ required: true }]} initialValue={roots.data?.items[0]?.id}>
         <Select options={(roots.data?.items ?? []).map((n) => ({ value: n.id, label: n.name }))} disabled={!!draft} />
@@ -203,7 +203,7 @@ export default function DisclosuresPage() {
       <Typography.Title level={4} style={{ margin: 0 }}>
         {t('dc.menu')}
       </Typography.Title>
-      {late.length > 0 && <Alert type="warning" showIcon message={t('dc.late', { items: late.map((l) => `${l.title}（${l.period}）`).join('、') })} data-testid="disclosure-late" />}
+      {late.length > 0 && <Alert type="warning" showIcon title={t('dc.late', { items: late.map((l) => `${l.title}（${l.period}）`).join('、') })} data-testid="disclosure-late" />}
       <Tabs
         activeKey={tab}
         onChange={setTab}

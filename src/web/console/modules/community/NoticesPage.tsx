@@ -139,7 +139,7 @@ function NewNotice({ open, onClose, onDone }: { open: boolean; onClose: () => vo
         </Button>,
       ]}
     >
-      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}
+      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
       <Form form={form} layout="vertical" initialValues={{ category: 'notice', tagMode: 'any' }}>
         <Form.Item name="orgNodeId" label={t('cn.publisher')} rules={[{ required: true }]}>
           <Select options={(roots.data?.items ?? []).map((n) => ({ value: n.id, label: n.name }))} onChange={(v: string) => form.setFieldsValue({ nodeIds: [v] })} />
@@ -184,7 +184,7 @@ function NewNotice({ open, onClose, onDone }: { open: boolean; onClose: () => vo
           </Form.Item>
         </Space>
         {preview && (
-          <Alert style={{ marginTop: 12 }} type="info" showIcon message={t('cn.preview', { people: preview.people, accounts: preview.withAccount })} data-testid="notice-preview" />
+          <Alert style={{ marginTop: 12 }} type="info" showIcon title={t('cn.preview', { people: preview.people, accounts: preview.withAccount })} data-testid="notice-preview" />
         )}
       </Form>
     </Modal>
@@ -228,8 +228,8 @@ function NoticeDrawer({ id, onClose, onChanged }: { id: string; onClose: () => v
 
   return (
     <Drawer open width={760} onClose={onClose} title={n ? n.title : ''} destroyOnHidden>
-      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}
-      {notice.error && <Alert type="error" showIcon message={notice.error.message} />}
+      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
+      {notice.error && <Alert type="error" showIcon title={notice.error.message} />}
       {n && (
         <Space direction="vertical" style={{ width: '100%' }} size="middle">
           <Descriptions size="small" column={2} bordered>
@@ -286,7 +286,7 @@ function NoticeDrawer({ id, onClose, onChanged }: { id: string; onClose: () => v
               />
               <Typography.Title level={5}>{t('cn.unreachedList')}</Typography.Title>
               {unreached.data && unreached.data.total === 0 ? (
-                <Alert type="success" showIcon message={t('cn.allReached')} />
+                <Alert type="success" showIcon title={t('cn.allReached')} />
               ) : (
                 <>
                   <Space>
@@ -379,7 +379,7 @@ export default function NoticesPage() {
           )}
         </Space>
       </Flex>
-      {list.error && <Alert type="error" showIcon message={list.error.message} />}
+      {list.error && <Alert type="error" showIcon title={list.error.message} />}
       <Table
         rowKey="id"
         loading={list.loading}

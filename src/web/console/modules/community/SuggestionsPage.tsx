@@ -56,7 +56,7 @@ function SuggestionDrawer({ id, onClose, onChanged }: { id: string; onClose: () 
   };
   return (
     <Drawer open width={640} onClose={onClose} title={s?.title ?? ''} destroyOnHidden>
-      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}
+      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
       {s && (
         <Space direction="vertical" style={{ width: '100%' }}>
           <Descriptions size="small" column={2} bordered>
@@ -71,7 +71,7 @@ function SuggestionDrawer({ id, onClose, onChanged }: { id: string; onClose: () 
           </Descriptions>
           <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }}>{s.content}</Typography.Paragraph>
           {s.answer ? (
-            <Alert type="success" message={`${s.answeredByName ?? ''} · ${formatDateTime(s.answeredAt)}`} description={s.answer} />
+            <Alert type="success" title={`${s.answeredByName ?? ''} · ${formatDateTime(s.answeredAt)}`} description={s.answer} />
           ) : (
             <>
               <Input.TextArea rows={4} value={answer} onChange={(e) => setAnswer(e.target.value)} placeholder={t('sg.answerPlaceholder')} maxLength={2000} />
@@ -128,7 +128,7 @@ export default function SuggestionsPage() {
         }}
         options={(['submitted', 'overdue', 'answered', 'all'] as const).map((f) => ({ value: f, label: t(`sg.filter.${f}`) }))}
       />
-      {list.error && <Alert type="error" showIcon message={list.error.message} />}
+      {list.error && <Alert type="error" showIcon title={list.error.message} />}
       <Table
         rowKey="id"
         loading={list.loading}

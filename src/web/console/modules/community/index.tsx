@@ -108,9 +108,11 @@ addMessages({
   'sg.promote': { 'zh-CN': '转为网格事件', en: 'Turn into an event' },
   'sg.hideReason': { 'zh-CN': '不予公开的原因', en: 'Why it is not shown' },
   'sg.hide': { 'zh-CN': '不予公开', en: 'Hide from public' },
+  'csv.menu': { 'zh-CN': '民意调查', en: 'Surveys' },
 });
 
 const NoticesPage = lazy(() => import('./NoticesPage.js'));
+const SurveysPage = lazy(() => import('./SurveysPage.js'));
 const SuggestionsPage = lazy(() => import('./SuggestionsPage.js'));
 const DisclosuresPage = lazy(() => import('./DisclosuresPage.js'));
 
@@ -141,10 +143,19 @@ export const communityModule: ConsoleModule = {
       order: 47,
       visible: (me) => me.roles.some((r) => ['community_staff', 'party_secretary', 'dispatcher'].includes(r.role)),
     },
+    {
+      key: 'surveys',
+      path: '/community/surveys',
+      label: 'csv.menu',
+      icon: <Icon name="list" />,
+      order: 48,
+      visible: (me) => me.roles.some((r) => ['community_staff', 'dispatcher', 'party_secretary'].includes(r.role)),
+    },
   ],
   routes: [
     { path: '/community/disclosures', component: DisclosuresPage },
     { path: '/community/notices/:id?', component: NoticesPage },
     { path: '/community/suggestions/:id?', component: SuggestionsPage },
+    { path: '/community/surveys/:id?', component: SurveysPage },
   ],
 };

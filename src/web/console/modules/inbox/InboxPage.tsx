@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useLocation } from 'wouter';
-import { Alert, Badge, Button, Flex, Segmented, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Badge, Button, Card, Flex, Segmented, Space, Switch, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { api, errorMessage } from '../../../shared/api.js';
 import { formatDateTime } from '../../../shared/dates.js';
@@ -26,6 +26,58 @@ interface InboxPage {
   items: InboxItem[];
   total: number;
   unread: number;
+}
+
+interface Preferences {
+  topics: { topic: string; name: string; nameEn: string }[];
+  channels: { channel: string; name: string; nameEn: string }[];
+  settings: { topic: string; channel: string; enabled: boolean }[];
+}
+
+/** 消息设置: per kind of message, whether it also goes out by SMS or WeChat (the inbox always gets it). */
+function PreferencesCard() {
+  const { t, locale } = useI18n();
+  const prefs = useApi((signal) => api.get<Preferences>('/api/v1/me/notification-preferences', undefined, signal), []);
+  const [data, setData] = useState<Preferences | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const p = data ?? prefs.data;
+  if (!p) return null;
+  const name = (x: { name: string; nameEn: string }) => (locale === 'en' ? x.nameEn : x.name);
+  const change = async (topic: string, channel: string, enabled: boolean) => {
+    setError(null);
+    try {
+      setData(await api.put<Preferences>('/api/v1/me/notification-preferences', { settings: [{ topic, channel, enabled }] }));
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  };
+  return (
+    <Card size="small" title={t('inbox.preferences')} data-testid="inbox-preferences">
+      <Typography.Paragraph type="secondary">{t('inbox.preferencesHint')}</Typography.Paragraph>
+      {error && <Alert type="error" showIcon title={error} />}
+      <Table
+        size="small"
+        rowKey="topic"
+        pagination={false}
+        dataSource={p.topics}
+        columns={[
+          { title: t('inbox.topic'), render: (_, topic) => name(topic) },
+          ...p.channels.map((c) => ({
+            title: name(c),
+            key: c.channel,
+            render: (_: unknown, topic: Preferences['topics'][number]) => (
+              <Switch
+                size="small"
+                checked={p.settings.find((s) => s.topic === topic.topic && s.channel === c.channel)?.enabled ?? true}
+                onChange={(v) => void change(topic.topic, c.channel, v)}
+                aria-label={`${name(topic)} ${name(c)}`}
+              />
+            ),
+          })),
+        ]}
+      />
+    </Card>
+  );
 }
 
 export default function InboxPage() {
@@ -131,6 +183,7 @@ export default function InboxPage() {
           }}
         />
       )}
+      <PreferencesCard />
     </Flex>
   );
 }

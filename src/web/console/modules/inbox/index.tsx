@@ -18,6 +18,9 @@ addMessages({
   'inbox.markRead': { 'zh-CN': '标为已读', en: 'Mark read' },
   'inbox.markAllRead': { 'zh-CN': '全部标为已读', en: 'Mark all read' },
   'inbox.open': { 'zh-CN': '查看', en: 'Open' },
+  'inbox.preferences': { 'zh-CN': '消息设置', en: 'Message settings' },
+  'inbox.preferencesHint': { 'zh-CN': '站内消息始终接收；可选择各类消息是否同时发送短信或微信。', en: 'The inbox always receives everything; choose which kinds also go out by SMS or WeChat.' },
+  'inbox.topic': { 'zh-CN': '消息类别', en: 'Kind' },
 });
 
 const InboxPage = lazy(() => import('./InboxPage.js'));
