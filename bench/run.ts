@@ -13,7 +13,10 @@
  * 1,000,000), BENCH_DWELLINGS (org tree, default 1,000,000), BENCH_IMPORT_ROWS (default
  * 100,000), BENCH_PG_URL (default the test database; set to "off" to skip PostgreSQL),
  * BENCH_ONLY=server (a quick look, no document) or BENCH_ONLY=registry (only the registry
- * section, spliced into docs/benchmarks.md; BENCH_DB=sqlite or postgres for one database).
+ * section, spliced into docs/benchmarks.md; BENCH_DB=sqlite or postgres for one database;
+ * while tuning: BENCH_DOC=off leaves the document alone, BENCH_IMPORT_ONLY=1 runs the first
+ * import only, BENCH_IMPORT_CHUNK sets its rows per transaction, BENCH_PROFILE=dir writes CPU profiles;
+ * BENCH_FIGURES=dir keeps each database's figures there, BENCH_FIGURES_RENDER=1 writes the section from them).
  *
  * Grid events (bench/events.ts) at BENCH_EVENTS events (default 1,000,000), BENCH_EVENT_REPORTS
  * reports each way (default 2,000): BENCH_ONLY=events runs only that section and splices it in
@@ -51,8 +54,9 @@ import { sql } from 'kysely';
 import type { PlatformContext } from '../src/platform/context.js';
 import type { Actor } from '../src/platform/policy/actor.js';
 import { createUser } from '../src/platform/auth/users.service.js';
-import { loadActor, runImportJob } from '../src/modules/registry/imports.job.js';
+import { importSettings, loadActor, runImportJob } from '../src/modules/registry/imports.job.js';
 import { startImport } from '../src/modules/registry/imports.service.js';
+import { importTimings } from '../src/modules/registry/imports.timings.js';
 import { writePeopleXlsx, type PeopleXlsxRow } from '../src/modules/registry/imports.template.js';
 import { listPeople as listPeopleAs } from '../src/modules/registry/registry.service.js';
 import type { PeopleQuery } from '../src/modules/registry/registry.schema.js';
@@ -541,6 +545,10 @@ async function profiled<T>(name: string, work: () => Promise<T>): Promise<T> {
 }
 
 async function importFile(ctx: PlatformContext, actor: Actor, file: string, community: { id: string; path: string; name: string; kind: string }, name: string): Promise<ImportRun> {
+  // Where the time goes, phase by phase (printed, not in the document).
+  importTimings.enabled = true;
+  importTimings.reset();
+  const cpu = process.cpuUsage();
   const t = performance.now();
   const view = await profiled(`${ctx.db.dialect}-${name}`, async () => {
     const v = await startImport(ctx, actor, { stream: fs.createReadStream(file), originalName: '社区人口花名册.xlsx' }, { community, target: community }, { dryRun: false }, {});
@@ -548,6 +556,9 @@ async function importFile(ctx: PlatformContext, actor: Actor, file: string, comm
     return v;
   });
   const ms = performance.now() - t;
+  const used = process.cpuUsage(cpu);
+  log(`  ${name}: ${(ms / 1000).toFixed(1)} s wall, ${((used.user + used.system) / 1e6).toFixed(1)} s CPU of this process; ${importTimings.summary()}`);
+  importTimings.enabled = false;
   const job = await ctx.db.kysely.selectFrom('import_job').selectAll().where('id', '=', view.id).executeTakeFirstOrThrow();
   if (job.status !== 'done') throw new Error(`import ${job.status}: ${job.error}`);
   const reasons = await ctx.db.kysely
@@ -611,6 +622,8 @@ async function searchInputs(ctx: PlatformContext, path: string, seed: number) {
   ];
 }
 
+class ImportOnlyDone extends Error {}
+
 async function benchRegistry(dialect: 'sqlite' | 'postgres'): Promise<RegistryFigures> {
   const load0 = os.loadavg()[0]!;
   log(`\n[${dialect}] registry: generating a city of ${RESIDENTS.toLocaleString()} residents…`);
@@ -644,12 +657,17 @@ async function benchRegistry(dialect: 'sqlite' | 'postgres'): Promise<RegistryFi
     const fileRows = await writePeopleXlsx(file, rosterRows(ctx, importInto.path, IMPORT_ROWS), { title: `${importInto.name}人口花名册` });
     const fileBytes = fs.statSync(file).size;
 
+    // While tuning (BENCH_IMPORT_ONLY=1): the import alone, no bare cost, second run, searches or ledger.
+    const importOnly = !!process.env.BENCH_IMPORT_ONLY;
+    if (process.env.BENCH_IMPORT_CHUNK) importSettings.chunkRows = Number(process.env.BENCH_IMPORT_CHUNK);
+    if (process.env.BENCH_IMPORT_WAL_PAGES) importSettings.sqliteWalPages = Number(process.env.BENCH_IMPORT_WAL_PAGES);
     log(`[${dialect}] bare cost (exceljs read + prepared insert)…`);
-    const bare = await bareImport(ctx, file, schema);
+    const bare = importOnly ? { ms: 1, readMs: 1, rows: 0 } : await bareImport(ctx, file, schema);
     log(`[${dialect}] bare: ${(bare.ms / 1000).toFixed(1)} s (read alone ${(bare.readMs / 1000).toFixed(1)} s)`);
     log(`[${dialect}] importing…`);
     const first = await importFile(ctx, importer, file, importInto, 'import');
     log(`[${dialect}] import: ${(first.ms / 1000).toFixed(1)} s ${JSON.stringify(first.counts)}`);
+    if (importOnly) throw new ImportOnlyDone();
     const again = await importFile(ctx, importer, file, importInto, 'reimport');
     log(`[${dialect}] again: ${(again.ms / 1000).toFixed(1)} s ${JSON.stringify(again.counts)}`);
 
@@ -713,7 +731,7 @@ function registrySection(figs: RegistryFigures[]): string[] {
   const sec = (x: number) => `${(x / 1000).toFixed(1)} s`;
   out.push(`## Registry at ${f0.residents.toLocaleString()} residents`, '');
   out.push(
-    `A synthetic city (bench/generate-city.ts) of ${f0.residents.toLocaleString()} residents in ${f0.communities} communities of ~13,500, generated on each database (PostgreSQL then vacuumed and analysed, as autovacuum does after such a load); then, through the service layer (no HTTP): an import of a ${f0.fileRows.toLocaleString()}-row roster (${(f0.fileBytes / 2 ** 20).toFixed(1)} MB xlsx: a community's ~13,500 registered people, one in ten with a new mobile, and new households, one in five without a dwelling, 1 % with a wrong check digit, 2 % with a typed tag) as community staff, via the import job (one transaction per chunk); searches as community staff of another community and as the dispatcher of its street (${SEARCHES} queries each, page of 20 with its total and audit row); a ledger of every resident of that community (13 columns, derived tags refreshed first; 5 runs after a warm-up).`,
+    `A synthetic city (bench/generate-city.ts) of ${f0.residents.toLocaleString()} residents in ${f0.communities} communities of ~13,500, generated on each database (PostgreSQL then vacuumed and analysed, as autovacuum does after such a load); then, through the service layer (no HTTP): an import of a ${f0.fileRows.toLocaleString()}-row roster (${(f0.fileBytes / 2 ** 20).toFixed(1)} MB xlsx: a community's ~13,500 registered people, one in ten with a new mobile, and new households, one in five without a dwelling, 1 % with a wrong check digit, 2 % with a typed tag) as community staff, via the import job (one transaction per chunk of ${importSettings.chunkRows.toLocaleString()} rows); searches as community staff of another community and as the dispatcher of its street (${SEARCHES} queries each, page of 20 with its total and audit row); a ledger of every resident of that community (13 columns, derived tags refreshed first; 5 runs after a warm-up).`,
     '',
   );
   out.push('| figure | ' + figs.map((f) => f.dialect).join(' | ') + ' | target |');
@@ -760,10 +778,34 @@ async function main() {
     // BENCH_DB=sqlite or postgres: one database only, while tuning (the document then shows that column).
     const only = process.env.BENCH_DB;
     const figs: RegistryFigures[] = [];
-    if (only !== 'postgres') figs.push(await benchRegistry('sqlite'));
-    if (withPg && only !== 'sqlite') figs.push(await benchRegistry('postgres'));
+    const run = async (dialect: 'sqlite' | 'postgres') => {
+      try {
+        figs.push(await benchRegistry(dialect));
+      } catch (e) {
+        if (!(e instanceof ImportOnlyDone)) throw e;
+      }
+    };
+    // BENCH_FIGURES=dir: each database's figures are also kept as dir/<dialect>.json, and
+    // BENCH_FIGURES_RENDER=1 writes the section from what that folder holds (two runs, one per
+    // database, side by side in time, then one document).
+    const kept = process.env.BENCH_FIGURES;
+    if (kept && process.env.BENCH_FIGURES_RENDER) {
+      for (const d of ['sqlite', 'postgres']) {
+        const f = path.join(kept, `${d}.json`);
+        if (fs.existsSync(f)) figs.push(JSON.parse(fs.readFileSync(f, 'utf8')) as RegistryFigures);
+      }
+    } else {
+      if (only !== 'postgres') await run('sqlite');
+      if (withPg && only !== 'sqlite') await run('postgres');
+      if (kept) {
+        fs.mkdirSync(kept, { recursive: true });
+        for (const f of figs) fs.writeFileSync(path.join(kept, `${f.dialect}.json`), JSON.stringify(f));
+      }
+    }
+    if (figs.length === 0) return;
     const section = registrySection(figs);
-    spliceSection(section);
+    // BENCH_DOC=off: a trial run while tuning leaves docs/benchmarks.md as it is.
+    if (process.env.BENCH_DOC !== 'off') spliceSection(section);
     console.log('\n' + section.join('\n'));
     return;
   }

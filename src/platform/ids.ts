@@ -13,14 +13,28 @@ export function newId(now = Date.now()): string {
     out = ALPHABET[t % 32] + out;
     t = Math.floor(t / 32);
   }
-  const rnd = randomBytes(4);
-  let r = rnd.readUInt32BE(0);
+  let r = randomUint32();
   let tail = '';
   for (let i = 0; i < 6; i++) {
     tail = ALPHABET[r % 32] + tail;
     r = Math.floor(r / 32);
   }
   return out + tail;
+}
+
+/** Random bits drawn 4 KiB at a time: one call into the CSPRNG per 1,024 ids, not one per id. */
+const POOL_BYTES = 4096;
+let pool = Buffer.alloc(0);
+let poolAt = POOL_BYTES;
+
+function randomUint32(): number {
+  if (poolAt + 4 > pool.length) {
+    pool = randomBytes(POOL_BYTES);
+    poolAt = 0;
+  }
+  const r = pool.readUInt32BE(poolAt);
+  poolAt += 4;
+  return r;
 }
 
 export function nowIso(date = new Date()): string {

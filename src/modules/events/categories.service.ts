@@ -22,22 +22,46 @@ addMessages({
 });
 
 /**
- * Categories by id for the loop's hot path (every step reads the time limits). Edits made
- * through this process clear it; another process's edits show within CACHE_MS.
+ * Categories by id and by code for the hot paths (every report resolves its category, every
+ * step reads the time limits). Edits made through this process clear it; another process's
+ * edits show within CACHE_MS. Only rows found are kept, so a category just added is found.
  */
 const CACHE_MS = 30_000;
-const byIdCache = new WeakMap<object, { at: number; rows: Map<string, repo.CategoryRow> }>();
+interface CategoryCache {
+  at: number;
+  rows: Map<string, repo.CategoryRow>;
+  byCode: Map<string, repo.CategoryRow>;
+}
+const byIdCache = new WeakMap<object, CategoryCache>();
 
-export async function cachedCategory(ctx: PlatformContext, id: string): Promise<repo.CategoryRow | undefined> {
+function categoryCache(ctx: PlatformContext): CategoryCache {
   let entry = byIdCache.get(ctx.db);
   if (!entry || Date.now() - entry.at > CACHE_MS) {
-    entry = { at: Date.now(), rows: new Map() };
+    entry = { at: Date.now(), rows: new Map(), byCode: new Map() };
     byIdCache.set(ctx.db, entry);
   }
+  return entry;
+}
+
+export async function cachedCategory(ctx: PlatformContext, id: string): Promise<repo.CategoryRow | undefined> {
+  const entry = categoryCache(ctx);
   let row = entry.rows.get(id);
   if (!row) {
     row = await repo.getCategory(ctx.db.kysely, id);
     if (row) entry.rows.set(id, row);
+  }
+  return row;
+}
+
+async function cachedCategoryByCode(ctx: PlatformContext, code: string): Promise<repo.CategoryRow | undefined> {
+  const entry = categoryCache(ctx);
+  let row = entry.byCode.get(code);
+  if (!row) {
+    row = await repo.getCategoryByCode(ctx.db.kysely, code);
+    if (row) {
+      entry.byCode.set(code, row);
+      entry.rows.set(row.id, row);
+    }
   }
   return row;
 }
@@ -110,12 +134,12 @@ export async function getCategoryView(ctx: PlatformContext, id: string) {
  * The leaf an event is reported on, by id or code: active, under an active group, and public
  * when the reporter is the public (a resident, an Open311 client).
  */
-export async function resolveReportCategory(db: Executor, ref: { categoryId?: string; categoryCode?: string }, opts: { publicOnly: boolean }) {
+export async function resolveReportCategory(ctx: PlatformContext, ref: { categoryId?: string; categoryCode?: string }, opts: { publicOnly: boolean }) {
   const key = ref.categoryId ?? ref.categoryCode ?? '';
-  const row = ref.categoryId ? await repo.getCategory(db, ref.categoryId) : ref.categoryCode ? await repo.getCategoryByCode(db, ref.categoryCode) : undefined;
+  const row = ref.categoryId ? await cachedCategory(ctx, ref.categoryId) : ref.categoryCode ? await cachedCategoryByCode(ctx, ref.categoryCode) : undefined;
   if (!row || Number(row.active) !== 1 || (opts.publicOnly && Number(row.public) !== 1)) throw notFound('EVENT_CATEGORY_NOT_FOUND', { code: key });
   if (row.parent_id === null) throw badRequest('EVENT_CATEGORY_NOT_LEAF', { name: row.name });
-  const parent = await repo.getCategory(db, row.parent_id);
+  const parent = await cachedCategory(ctx, row.parent_id);
   if (!parent || Number(parent.active) !== 1) throw notFound('EVENT_CATEGORY_NOT_FOUND', { code: key });
   return row;
 }

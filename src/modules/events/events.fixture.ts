@@ -3,6 +3,7 @@ import type { Executor } from '../../platform/db/database.js';
 import type { Actor, Grant } from '../../platform/policy/actor.js';
 import type { Role } from '../../platform/policy/roles.js';
 import { linkDefaultDepartments } from './categories.service.js';
+import { forgetPolygons } from './events.service.js';
 
 /**
  * Test and demo helpers: polygons for the test fixture's community and grids (西山社区 split
@@ -39,6 +40,7 @@ export async function giveFixturePolygons(ctx: PlatformContext, nodes: { xishan:
   await set(nodes.xishan.id, rect(b.west, b.south, b.east, b.north));
   await set(nodes.grid01.id, rect(b.west, b.south, mid, b.north));
   await set(nodes.grid02.id, rect(mid, b.south, b.east, b.north));
+  forgetPolygons(ctx.db);
   await linkDefaultDepartments(ctx);
 }
 

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestPlatform, DIALECT_LABEL, IS_PG, type TestPlatform } from '../../../test/helpers/platform.js';
 import { seedFixture, type Fixture } from '../../../test/helpers/fixture.js';
-import { countAudit } from '../../platform/audit/audit.js';
+import { countAudit, verifyAuditChain } from '../../platform/audit/audit.js';
+import { writeBatchStats } from '../../platform/db/write-batch.js';
 import { createUser } from '../../platform/auth/users.service.js';
 import { getWorkCalendar } from '../../platform/calendar/calendar.service.js';
 import { addWorkingHours, workingHoursBetween } from '../../platform/calendar/working-time.js';
@@ -229,6 +230,57 @@ describe(`grid events: reporting and the loop (${DIALECT_LABEL})`, () => {
       const ok = await report('grid02', { ...POINTS.grid02, channel: 'patrol', attachmentIds: ['att-of-grid02'] });
       expect(await db().selectFrom('event_attachment').selectAll().where('event_id', '=', ok.id).execute()).toMatchObject([{ attachment_id: 'att-of-grid02', step: 'report' }]);
     });
+
+    it('reports that arrive together share a transaction: each keeps its own code, case, history and audit rows; one refused inside the batch rolls back alone', async () => {
+      platform.setNow(bj('2026-12-02T09:00:00'));
+      const at = ctx().now().toISOString();
+      await db()
+        .insertInto('event_patrol')
+        .values({ id: 'patrol-ended-batch', grid_id: fx.nodes.grid01.id, org_path: fx.nodes.grid01.path, worker_user_id: fx.users.grid01!, started_at: at, ended_at: at, distance_m: 0, point_count: 0, event_count: 0, summary: null })
+        .execute();
+      const count = async (table: 'grid_event' | 'workflow_instance' | 'workflow_transition') => Number((await db().selectFrom(table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
+      const before = { events: await count('grid_event'), cases: await count('workflow_instance'), steps: await count('workflow_transition'), reports: await countAudit(ctx().db, 'events.event.report'), starts: await countAudit(ctx().db, 'workflow.start') };
+      const batches = writeBatchStats(ctx().db);
+      const byStaff = (i: number) => report('xishan', { orgNodeId: fx.nodes.grid01.id, description: `来电反映路灯不亮 ${i}` });
+      // Twelve staff reports and two residents' at once; in the middle, a patrol report naming a patrol that has
+      // ended: the patrol is checked inside the write (PATROL_ENDED), so it fails there and must take nothing with it.
+      const calls: Promise<{ id: string; code: string }>[] = [];
+      for (let i = 0; i < 12; i++) {
+        calls.push(byStaff(i));
+        if (i === 5) calls.push(report('grid01', { channel: 'patrol', patrolId: 'patrol-ended-batch' }));
+        if (i % 6 === 2) calls.push(report('resident01'));
+      }
+      const outcomes = await Promise.allSettled(calls);
+      const refused = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as AppError] : []));
+      expect(refused.map((e) => [e.status, e.code])).toEqual([[409, 'PATROL_ENDED']]);
+      const done = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+      expect(done).toHaveLength(14);
+      // The day's numbers 1…14, none lost to the refused one; staff reports (same path, same look-ups) in call order.
+      const seq = (code: string) => Number(code.split('-')[1]);
+      expect(done.map((d) => d.code.slice(0, 10))).toEqual(done.map(() => 'SJ20261202'));
+      expect(done.map((d) => seq(d.code)).sort((x, y) => x - y)).toEqual(Array.from({ length: 14 }, (_, k) => k + 1));
+      const staffSeqs = (await Promise.all(done.map(async (d) => ({ seq: seq(d.code), e: await row(d.id) })))).filter((x) => x.e.channel === 'phone').map((x) => ({ seq: x.seq, i: Number(x.e.description.split(' ')[1]) }));
+      expect(staffSeqs.sort((x, y) => x.i - y.i).map((x) => x.seq)).toEqual([...staffSeqs.map((x) => x.seq)].sort((x, y) => x - y));
+      // Each has its row, its case at 上报 with the first history row, and its two audit rows.
+      for (const d of done) {
+        const e = await row(d.id);
+        expect(e.code).toBe(d.code);
+        expect(await getInstance(db(), e.workflow_instance_id!)).toMatchObject({ state: 'reported', subjectId: d.id });
+        const audits = await db().selectFrom('audit_log').select('action').where('target_id', '=', d.id).execute();
+        expect(audits.map((r) => r.action).sort()).toEqual(['events.event.report', 'workflow.start']);
+      }
+      expect(await count('grid_event')).toBe(before.events + 14);
+      expect(await count('workflow_instance')).toBe(before.cases + 14);
+      expect(await count('workflow_transition')).toBe(before.steps + 14);
+      expect(await countAudit(ctx().db, 'events.event.report')).toBe(before.reports + 14);
+      expect(await countAudit(ctx().db, 'workflow.start')).toBe(before.starts + 14);
+      expect(await db().selectFrom('grid_event').select('id').where('patrol_id', '=', 'patrol-ended-batch').execute()).toEqual([]);
+      // They were written in fewer transactions than reports, and the audit chain holds.
+      const after = writeBatchStats(ctx().db);
+      expect(after.batches - batches.batches).toBeLessThan(15);
+      expect(after.largest).toBeGreaterThan(1);
+      expect(await verifyAuditChain(ctx().db)).toMatchObject({ ok: true });
+    });
   });
 
   describe('the loop', () => {
@@ -255,7 +307,7 @@ describe(`grid events: reporting and the loop (${DIALECT_LABEL})`, () => {
       // The assignee hears of it; the reporter hears of every step.
       const inbox = (user: string) => db().selectFrom('notification').select(['kind', 'title', 'link']).where('user_id', '=', fx.users[user]!).orderBy('created_at').execute();
       expect((await inbox('grid01')).some((n) => n.kind === 'events.assigned' && n.title.includes(r.code))).toBe(true);
-      expect((await inbox('resident01')).filter((n) => n.link === `/m/events/${r.id}`).map((n) => n.kind)).toEqual(['events.accept', 'events.dispatch']);
+      expect((await inbox('resident01')).filter((n) => n.link === `/m/me/events/${r.id}`).map((n) => n.kind)).toEqual(['events.accept', 'events.dispatch']);
 
       platform.setNow(bj('2026-11-30T10:30:00'));
       await step('grid01', r.id, 'take');
@@ -513,7 +565,7 @@ describe(`grid events: reporting and the loop (${DIALECT_LABEL})`, () => {
       expect(await notices(m.id)).toEqual([
         { username: 'street', title: `事件上报街道：${m.code}`, body: `${me.title}：西山社区已上报街道（涉及多个部门，社区无法协调），请及时派遣。`, created_at: bj('2026-11-30T09:20:00').toISOString() },
       ]);
-      const toReporter = await db().selectFrom('notification').select('user_id').where('link', '=', `/m/events/${m.id}`).where('kind', '=', 'events.escalate').execute();
+      const toReporter = await db().selectFrom('notification').select('user_id').where('link', '=', `/m/me/events/${m.id}`).where('kind', '=', 'events.escalate').execute();
       expect(toReporter.map((n) => n.user_id)).toEqual([fx.users.resident01]);
       // A disabled dispatcher is not told.
       await db().updateTable('app_user').set({ disabled: 1 }).where('id', '=', fx.users.street!).execute();

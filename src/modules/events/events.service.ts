@@ -3,6 +3,7 @@ import type { PlatformContext } from '../../platform/context.js';
 import type { Db } from '../../platform/db/database.js';
 import type { Database } from '../../platform/db/schema.js';
 import { parseJson } from '../../platform/db/dialect.js';
+import { batchedWrite } from '../../platform/db/write-batch.js';
 import { appendAudit } from '../../platform/audit/audit.js';
 import type { RequestMeta } from '../../platform/auth/auth.service.js';
 import { getWorkCalendar } from '../../platform/calendar/calendar.service.js';
@@ -13,6 +14,7 @@ import { registerAttachmentAccess } from '../../platform/files/files.service.js'
 import { addMessages } from '../../platform/i18n/i18n.js';
 import { newId } from '../../platform/ids.js';
 import { notify } from '../../platform/notify/notify.service.js';
+import { onOrgChange } from '../../platform/org/org.service.js';
 import type { Actor, Grant } from '../../platform/policy/actor.js';
 import { canAt, hasPermission, scopePaths } from '../../platform/policy/actor.js';
 import type { Role } from '../../platform/policy/roles.js';
@@ -149,7 +151,7 @@ export async function reportEvent(ctx: PlatformContext, reporter: EventReporter,
   if (channel === 'hotline' && (!source || !sourceOrderNo)) throw badRequest('EVENT_HOTLINE_ORDER_REQUIRED');
   if (input.patrolId && channel !== 'patrol') throw badRequest('EVENT_PATROL_CHANNEL', { channel });
 
-  const category = await resolveReportCategory(db, input, { publicOnly: publicReporter });
+  const category = await resolveReportCategory(ctx, input, { publicOnly: publicReporter });
   const attributes = validateAttributes(attributesOf(category), input.attributes ?? {});
   let patrolGridId: string | undefined;
   if (input.patrolId) {
@@ -173,7 +175,10 @@ export async function reportEvent(ctx: PlatformContext, reporter: EventReporter,
   const id = newId(now.getTime());
   const title = input.title?.trim() || `${category.name}（${place.label}）`;
 
-  return ctx.db.kysely.transaction().execute(async (trx) => {
+  // Group commit: reports arriving together share one transaction; one refused in it rolls back
+  // alone (the batch is written again, a savepoint per report); the caller resolves after COMMIT.
+  // Everything that must not change if this runs twice (id, time, title) is fixed above.
+  return batchedWrite(ctx.db, async (trx) => {
     if (input.patrolId) await patrolForReport(trx, actor, input.patrolId);
     const calendar = await getWorkCalendar(ctx, trx);
     const day = chinaDay(now);
@@ -359,12 +364,56 @@ interface PolygonEntry {
   box: Box;
 }
 
-const polygonCache = new WeakMap<Db, { fingerprint: string; entries: PolygonEntry[] }>();
+/**
+ * Parsed polygons, kept per database. Their fingerprint (count and last change of grids and
+ * communities) is read again at most every POLYGON_CHECK_MS, so a boundary drawn in another
+ * process counts within a second; one drawn through this process (org service) drops the copy
+ * at once, as does `forgetPolygons`.
+ */
+const POLYGON_CHECK_MS = 1_000;
+interface PolygonCache {
+  fingerprint: string;
+  entries: PolygonEntry[];
+  checkedAt: number;
+}
+/** Per database: the parsed polygons, or the one look-up in flight (concurrent reports share it). */
+const polygonCache = new WeakMap<Db, { current?: PolygonCache; loading?: Promise<PolygonEntry[]> }>();
+onOrgChange((db) => polygonCache.delete(db));
 
-async function polygons(ctx: PlatformContext): Promise<PolygonEntry[]> {
+/** Drops the parsed polygons and places (after writing org_node directly, e.g. fixtures). */
+export function forgetPolygons(db: Db): void {
+  polygonCache.delete(db);
+  placeCache.delete(db);
+}
+
+function polygons(ctx: PlatformContext): Promise<PolygonEntry[]> {
+  let slot = polygonCache.get(ctx.db);
+  if (!slot) {
+    slot = {};
+    polygonCache.set(ctx.db, slot);
+  }
+  // Wall-clock time, not ctx.now(): this is cache freshness, not a business time.
+  if (slot.current && Date.now() - slot.current.checkedAt < POLYGON_CHECK_MS) return Promise.resolve(slot.current.entries);
+  if (slot.loading) return slot.loading;
+  const s = slot;
+  const loading = loadPolygons(ctx, s.current).then(
+    (fresh) => {
+      if (polygonCache.get(ctx.db) === s) s.current = fresh;
+      s.loading = undefined;
+      return fresh.entries;
+    },
+    (err: unknown) => {
+      s.loading = undefined;
+      throw err;
+    },
+  );
+  s.loading = loading;
+  return loading;
+}
+
+async function loadPolygons(ctx: PlatformContext, known: PolygonCache | undefined): Promise<PolygonCache> {
   const fingerprint = await repo.polygonFingerprint(ctx.db.kysely);
-  const cached = polygonCache.get(ctx.db);
-  if (cached && cached.fingerprint === fingerprint) return cached.entries;
+  if (known && known.fingerprint === fingerprint) return { ...known, checkedAt: Date.now() };
   const rows = await repo.listPolygonNodes(ctx.db.kysely);
   const entries: PolygonEntry[] = [];
   for (const r of rows) {
@@ -372,8 +421,7 @@ async function polygons(ctx: PlatformContext): Promise<PolygonEntry[]> {
     const box = geometry ? boxOf(geometry) : null;
     if (geometry && box) entries.push({ id: r.id, kind: r.kind, name: r.name, path: r.path, geometry, box });
   }
-  polygonCache.set(ctx.db, { fingerprint, entries });
-  return entries;
+  return { fingerprint, entries, checkedAt: Date.now() };
 }
 
 /** The grid whose polygon holds the point, else the community's; null when none does. */
@@ -390,7 +438,38 @@ export async function locatePoint(ctx: PlatformContext, lat: number, lng: number
  * Where a node puts an event: the grid above (or at) it, else its community; and its name from
  * the community down (西山社区紫微苑3幢2单元301室). One query for the node and its ancestors.
  */
-async function placeOfNode(ctx: PlatformContext, nodeId: string) {
+async function placeOfNode(ctx: PlatformContext, nodeId: string): Promise<NodePlace> {
+  let cache = placeCache.get(ctx.db);
+  if (!cache) {
+    cache = new Map();
+    placeCache.set(ctx.db, cache);
+  }
+  const hit = cache.get(nodeId);
+  // Wall-clock time: cache freshness, not a business time.
+  if (hit && Date.now() - hit.at < PLACE_CACHE_MS) return hit.place;
+  const place = await readPlaceOfNode(ctx, nodeId);
+  if (cache.size >= PLACE_CACHE_MAX) cache.clear();
+  cache.set(nodeId, { at: Date.now(), place });
+  return place;
+}
+
+/**
+ * Places of nodes (a staff report names its grid; an address node its dwelling) are read again
+ * after PLACE_CACHE_MS: a rename or a node ended in another process shows within that time; one
+ * made through this process (org service) drops the cache at once. Refusals are not kept.
+ */
+const PLACE_CACHE_MS = 5_000;
+const PLACE_CACHE_MAX = 10_000;
+const placeCache = new WeakMap<Db, Map<string, { at: number; place: NodePlace }>>();
+onOrgChange((db) => placeCache.delete(db));
+
+interface NodePlace {
+  owner: PlacedNode;
+  node: NonNullable<Awaited<ReturnType<typeof repo.getNode>>>;
+  chainName: string;
+}
+
+async function readPlaceOfNode(ctx: PlatformContext, nodeId: string): Promise<NodePlace> {
   const node = await repo.getNode(ctx.db.kysely, nodeId);
   if (!node || node.ended_at) throw badRequest('EVENT_LOCATION_OUTSIDE');
   const ids = node.path.split('/').filter(Boolean);
@@ -807,7 +886,7 @@ async function notifyStep(ctx: PlatformContext, trx: Transaction<Database>, even
       kind: `events.${step}`,
       title: `您反映的事件 ${event.code} ${label}`,
       body: `${event.title}：${stateName}${comment ? `。${comment}` : ''}`.slice(0, 4000),
-      link: `/m/events/${event.id}`,
+      link: `/m/me/events/${event.id}`,
       at: now,
     });
   }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db, Executor } from '../db/database.js';
 import { maskSensitiveText } from '../crypto/mask.js';
+import { deferInBatch, type DeferredWork } from '../db/write-batch.js';
 
 export interface AuditEntry {
   actorId?: string | null;
@@ -65,8 +66,13 @@ export function rowDigest(row: Omit<AuditRow, 'hash'>): string {
  * arrive while a batch is being written go into the next batch, one transaction for all of them,
  * and each caller still waits until its own row is committed. The chain head row is locked
  * (FOR UPDATE on PostgreSQL; SQLite has one writer), so several server processes build one chain.
+ * Returns the row's seq; 0 inside a `batchedWrite` (src/platform/db/write-batch.ts), whose
+ * entries are appended together just before its COMMIT.
  */
 export async function appendAudit(db: Db, entry: AuditEntry, executor?: Executor): Promise<number> {
+  // In a batchedWrite the entries of all its writes are appended together just before COMMIT
+  // (seq not known yet: 0); an entry of a write that rolls back is dropped with it.
+  if (executor && deferInBatch(executor, batchAudit, { db, entry })) return 0;
   if (executor && executor.isTransaction) return (await writeEntries(db, executor, [entry]))[0]!;
   let batcher = batchers.get(db);
   if (!batcher) {
@@ -75,6 +81,10 @@ export async function appendAudit(db: Db, entry: AuditEntry, executor?: Executor
   }
   return batcher.push(entry);
 }
+
+const batchAudit: DeferredWork<{ db: Db; entry: AuditEntry }> = {
+  flush: async (trx, items) => void (await writeEntries(items[0]!.db, trx, items.map((i) => i.entry))),
+};
 
 const MAX_BATCH = 200;
 const batchers = new WeakMap<Db, AuditBatcher>();
@@ -138,7 +148,7 @@ async function writeEntries(db: Db, trx: Executor, entries: AuditEntry[]): Promi
     prev = hash;
     return { ...base, hash };
   });
-  await trx.insertInto('audit_log').values(rows).execute();
+  for (let i = 0; i < rows.length; i += 500) await trx.insertInto('audit_log').values(rows.slice(i, i + 500)).execute();
   await trx.updateTable('audit_chain_head').set({ last_seq: seq, last_hash: prev }).where('id', '=', 1).execute();
   return rows.map((r) => r.seq);
 }

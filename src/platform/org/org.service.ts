@@ -79,6 +79,13 @@ export async function listChildrenFor(ctx: PlatformContext, actor: Actor, parent
   return { items, total };
 }
 
+const orgChangeListeners = new Set<(db: PlatformContext['db']) => void>();
+
+/** Called after a node is created or changed here (caches of names and polygons drop their copy). */
+export function onOrgChange(listener: (db: PlatformContext['db']) => void): void {
+  orgChangeListeners.add(listener);
+}
+
 export async function createNode(
   ctx: PlatformContext,
   actor: Actor,
@@ -100,6 +107,7 @@ export async function createNode(
     await repo.insertNodes(trx, [row]);
     await appendAudit(ctx.db, { actorId: actor.userId, actorName: actor.username, action: 'org.node.create', targetType: 'org_node', targetId: row.id, orgNodeId: row.id, ip: meta.ip, requestId: meta.requestId, details: { name: row.name, kind } }, trx);
   });
+  for (const listener of orgChangeListeners) listener(ctx.db);
   return row;
 }
 
@@ -126,6 +134,7 @@ export async function updateNodeFor(
     await repo.updateNode(trx, id, patch);
     await appendAudit(ctx.db, { actorId: actor.userId, actorName: actor.username, action: 'org.node.update', targetType: 'org_node', targetId: id, orgNodeId: id, ip: meta.ip, requestId: meta.requestId, details: { before: { name: node.name, code: node.code }, after: { name: input.name, code: input.code } } }, trx);
   });
+  for (const listener of orgChangeListeners) listener(ctx.db);
   return { ...node, ...patch };
 }
 

@@ -3,6 +3,7 @@ import type { PlatformContext } from '../context.js';
 import type { Executor } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { parseJson } from '../db/dialect.js';
+import { preparedQuery } from '../db/prepared-query.js';
 import { appendAudit } from '../audit/audit.js';
 import type { RequestMeta } from '../auth/auth.service.js';
 import { badRequest, conflict, forbidden, notFound } from '../errors.js';
@@ -13,7 +14,7 @@ import type { Role } from '../policy/roles.js';
 import { getWorkCalendar } from '../calendar/calendar.service.js';
 import { addWorkingHours, workingHoursBetween, type WorkCalendar } from '../calendar/working-time.js';
 import { getDefinition, type Label, type TransitionSpec, type WorkflowDefinition } from './workflow.definition.js';
-import type { WorkflowInstanceTable } from './workflow.table.js';
+import type { WorkflowInstanceTable, WorkflowTransitionTable } from './workflow.table.js';
 import './workflow.table.js';
 
 /** Who takes a step: a signed-in person, or the scheduler on a `bySystem` step. */
@@ -171,6 +172,23 @@ function inTransaction<T>(executor: Executor, work: (trx: Transaction<Database>)
   return executor.isTransaction ? work(executor as Transaction<Database>) : executor.transaction().execute(work);
 }
 
+// Opening a case runs with every report (thousands a second): its statements are compiled once.
+const selectNodeQuery = preparedQuery<{ id: string; path: string }, { id: string }>((db, p) => db.selectFrom('org_node').select(['id', 'path']).where('id', '=', p<string>('id')));
+const INSTANCE_COLUMNS: { [K in keyof WorkflowInstanceTable]: true } = {
+  id: true, definition: true, subject_type: true, subject_id: true, state: true, org_node_id: true, due_at: true,
+  clock_paused_at: true, deadline_factor: true, version: true, created_at: true, updated_at: true,
+};
+const insertInstanceQuery = preparedQuery<unknown, WorkflowInstanceTable>((db, p) =>
+  db.insertInto('workflow_instance').values(Object.fromEntries((Object.keys(INSTANCE_COLUMNS) as (keyof WorkflowInstanceTable)[]).map((c) => [c, p(c)])) as unknown as WorkflowInstanceTable),
+);
+const TRANSITION_COLUMNS: { [K in keyof WorkflowTransitionTable]: true } = {
+  id: true, instance_id: true, version: true, from_state: true, to_state: true, transition: true, actor_id: true,
+  actor_role: true, comment: true, at: true, data: true,
+};
+const insertTransitionQuery = preparedQuery<unknown, WorkflowTransitionTable>((db, p) =>
+  db.insertInto('workflow_transition').values(Object.fromEntries((Object.keys(TRANSITION_COLUMNS) as (keyof WorkflowTransitionTable)[]).map((c) => [c, p(c)])) as unknown as WorkflowTransitionTable),
+);
+
 export interface StartInput {
   definition: WorkflowDefinition | string;
   subjectType: string;
@@ -199,7 +217,7 @@ export async function startWorkflow(ctx: PlatformContext, executor: Executor, in
   const now = ctx.now();
   const at = now.toISOString();
   return inTransaction(executor, async (trx) => {
-    const node = await trx.selectFrom('org_node').select(['id', 'path']).where('id', '=', input.orgNodeId).executeTakeFirst();
+    const node = (await selectNodeQuery(trx, { id: input.orgNodeId })).rows[0];
     if (!node) throw notFound('NOT_FOUND');
     const calendar = await getWorkCalendar(ctx, trx);
     const clock = clockAfter(def, { dueAt: null, clockPausedAt: null, deadlineFactor: factor }, def.initial, 'restart', now, calendar, input.dueInWorkingHours);
@@ -219,23 +237,20 @@ export async function startWorkflow(ctx: PlatformContext, executor: Executor, in
     };
     const actor = input.actor;
     const actorRole = actor === 'system' ? 'system' : actor ? (actor.grants.find((g) => node.path.startsWith(g.orgPath))?.role ?? actor.grants[0]?.role ?? null) : null;
-    await trx.insertInto('workflow_instance').values(row).execute();
-    await trx
-      .insertInto('workflow_transition')
-      .values({
-        id: newId(now.getTime()),
-        instance_id: row.id,
-        version: 1,
-        from_state: null,
-        to_state: def.initial,
-        transition: 'start',
-        actor_id: actor && actor !== 'system' ? actor.userId : null,
-        actor_role: actorRole,
-        comment: input.comment ?? null,
-        at,
-        data: input.data ? JSON.stringify(input.data) : null,
-      })
-      .execute();
+    await insertInstanceQuery(trx, row);
+    await insertTransitionQuery(trx, {
+      id: newId(now.getTime()),
+      instance_id: row.id,
+      version: 1,
+      from_state: null,
+      to_state: def.initial,
+      transition: 'start',
+      actor_id: actor && actor !== 'system' ? actor.userId : null,
+      actor_role: actorRole,
+      comment: input.comment ?? null,
+      at,
+      data: input.data ? JSON.stringify(input.data) : null,
+    });
     await appendAudit(
       ctx.db,
       {
