@@ -1,4 +1,5 @@
 import type { Executor } from '../../platform/db/database.js';
+import { prefixEnd } from '../../platform/db/dialect.js';
 import * as peopleRepo from './people.repository.js';
 import { placeLabel } from './people.write.js';
 import { maskedIdNumber, maskedPhone } from './registry.service.js';
@@ -113,4 +114,25 @@ export async function knownTagCodes(db: Executor, codes: string[]): Promise<Set<
   if (codes.length === 0) return new Set();
   const rows = await db.selectFrom('tag_definition').select('code').where('code', 'in', codes).execute();
   return new Set(rows.map((r) => r.code));
+}
+
+/** Active people under these subtrees holding a tag on a day (for plans such as weekly visits to 独居老人). */
+export async function peopleHoldingTag(db: Executor, paths: string[], tag: string, day: string): Promise<{ personId: string; orgPath: string }[]> {
+  if (paths.length === 0) return [];
+  const rows = await db
+    .selectFrom('person as p')
+    .innerJoin('person_tag as t', 't.person_id', 'p.id')
+    .select(['p.id', 'p.org_path'])
+    .where('p.status', '=', 'active')
+    .where('p.ended_at', 'is', null)
+    .where('t.tag', '=', tag)
+    .where('t.ended_at', 'is', null)
+    .where((eb) => eb.or([eb('t.valid_from', 'is', null), eb('t.valid_from', '<=', day)]))
+    .where((eb) => eb.or([eb('t.valid_to', 'is', null), eb('t.valid_to', '>=', day)]))
+    .where((eb) => eb.or(paths.map((p) => eb.and([eb('p.org_path', '>=', p), eb('p.org_path', '<', prefixEnd(p))]))))
+    .orderBy('p.org_path')
+    .orderBy('p.id')
+    .execute();
+  const seen = new Set<string>();
+  return rows.filter((r) => !seen.has(r.id) && seen.add(r.id)).map((r) => ({ personId: r.id, orgPath: r.org_path }));
 }

@@ -111,9 +111,14 @@ function Chart({ spec, label, testId }: { spec: ChartSpec; label: string; testId
       live = false;
       dispose?.();
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
-  return <div ref={ref} role="img" aria-label={label} style={{ width: '100%', height: 240 }} data-testid={testId} />;
+  // The counts drawn, for tests and tools (echarts writes its own aria-label into the element).
+  const values = spec.series[0]?.values.join(',') ?? '';
+  return (
+    <div aria-label={label} data-values={values}>
+      <div ref={ref} style={{ width: '100%', height: 240 }} data-testid={testId} data-values={values} />
+    </div>
+  );
 }
 
 interface QuestionForm {
