@@ -11,7 +11,6 @@ import type { LinliApp } from '../../platform/http/app.js';
 import { seedRegistryFixture } from '../registry/registry.fixture.js';
 import { warnLateDisclosures } from './disclosures.service.js';
 
-const DAY = 86_400_000;
 const ID = composeIdNumber('330481', '1956-03-08', 7);
 
 describe(`public disclosure 居务公开 (${DIALECT_LABEL})`, () => {

@@ -1,9 +1,9 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
 import { prefixEnd } from '../../platform/db/dialect.js';
-import type { Database } from '../../platform/db/schema.js';
 import type { NoticeRecipientTable, NoticeStatus, NoticeTable } from './notices.table.js';
 import './notices.table.js';
+import { accountOfPerson, audiencePeople, countAudience, type AudienceFilter } from '../registry/registry.facts.js';
 
 /** The only SQL of notices. */
 
@@ -13,54 +13,15 @@ function underAny(eb: ExpressionBuilder<any, any>, column: string, paths: string
   return eb.or(paths.map((p) => eb.and([eb(eb.ref(column), '>=', p), eb(eb.ref(column), '<', prefixEnd(p))])));
 }
 
-export interface AudienceFilter {
-  paths: string[];
-  tags: string[];
-  tagMode: 'any' | 'all';
-  /** `YYYY-MM-DD`: tags valid that day. */
-  day: string;
-}
-
-/** Active people of the audience: living in one of the subtrees, holding the tags. */
-function audiencePeople(db: Executor, a: AudienceFilter) {
-  let q = db
-    .selectFrom('person as p')
-    .where('p.status', '=', 'active')
-    .where('p.ended_at', 'is', null)
-    .where((eb) => underAny(eb, 'p.org_path', a.paths));
-  const holds = (eb: ExpressionBuilder<Database & { p: Database['person'] }, 'p'>, tags: string[]) =>
-    eb.exists(
-      eb
-        .selectFrom('person_tag as t')
-        .select(sql.lit(1).as('one'))
-        .whereRef('t.person_id', '=', 'p.id')
-        .where('t.tag', 'in', tags)
-        .where('t.ended_at', 'is', null)
-        .where((w) => w.or([w('t.valid_from', 'is', null), w('t.valid_from', '<=', a.day)]))
-        .where((w) => w.or([w('t.valid_to', 'is', null), w('t.valid_to', '>=', a.day)])),
-    );
-  if (a.tags.length > 0) {
-    if (a.tagMode === 'any') q = q.where((eb) => holds(eb as never, a.tags));
-    else for (const tag of a.tags) q = q.where((eb) => holds(eb as never, [tag]));
-  }
-  return q;
-}
-
-const accountOf = sql<string | null>`(select u.id from app_user u where u.person_id = p.id and u.disabled = 0 order by u.created_at limit 1)`;
-
-export async function countAudience(db: Executor, a: AudienceFilter): Promise<{ people: number; withAccount: number }> {
-  const row = await audiencePeople(db, a)
-    .select([sql<number>`count(*)`.as('people'), sql<number>`count(${accountOf})`.as('with_account')])
-    .executeTakeFirstOrThrow();
-  return { people: Number(row.people), withAccount: Number(row.with_account) };
-}
+export { countAudience };
+export type { AudienceFilter };
 
 /** Writes one receipt row per person reached, in one statement; returns how many. */
 export async function insertRecipients(db: Executor, noticeId: string, a: AudienceFilter): Promise<number> {
   const res = await db
     .insertInto('notice_recipient')
     .columns(['notice_id', 'person_id', 'user_id', 'org_path'])
-    .expression(audiencePeople(db, a).select([sql<string>`cast(${noticeId} as text)`.as('notice_id'), 'p.id', accountOf.as('user_id'), 'p.org_path']))
+    .expression(audiencePeople(db, a).select([sql<string>`cast(${noticeId} as text)`.as('notice_id'), 'p.id', accountOfPerson.as('user_id'), 'p.org_path']))
     .executeTakeFirst();
   return Number(res.numInsertedOrUpdatedRows ?? 0);
 }

@@ -1,4 +1,6 @@
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
+import type { Database } from '../../platform/db/schema.js';
 import { prefixEnd } from '../../platform/db/dialect.js';
 import * as peopleRepo from './people.repository.js';
 import { placeLabel } from './people.write.js';
@@ -135,4 +137,52 @@ export async function peopleHoldingTag(db: Executor, paths: string[], tag: strin
     .execute();
   const seen = new Set<string>();
   return rows.filter((r) => !seen.has(r.id) && seen.add(r.id)).map((r) => ({ personId: r.id, orgPath: r.org_path }));
+}
+
+/** Who an audience reaches: people living in subtrees, holding registry tags (any / all) on a day. */
+export interface AudienceFilter {
+  paths: string[];
+  tags: string[];
+  tagMode: 'any' | 'all';
+  /** `YYYY-MM-DD`: tags valid that day. */
+  day: string;
+}
+
+/**
+ * The active people of an audience as a query on `person as p`, for modules that reach people
+ * (notices, surveys) to select from or INSERT … SELECT in one statement.
+ */
+export function audiencePeople(db: Executor, a: AudienceFilter) {
+  let q = db
+    .selectFrom('person as p')
+    .where('p.status', '=', 'active')
+    .where('p.ended_at', 'is', null)
+    .where((eb) => eb.or(a.paths.map((p) => eb.and([eb('p.org_path', '>=', p), eb('p.org_path', '<', prefixEnd(p))]))));
+  const holds = (eb: ExpressionBuilder<Database & { p: Database['person'] }, 'p'>, tags: string[]) =>
+    eb.exists(
+      eb
+        .selectFrom('person_tag as t')
+        .select(sql.lit(1).as('one'))
+        .whereRef('t.person_id', '=', 'p.id')
+        .where('t.tag', 'in', tags)
+        .where('t.ended_at', 'is', null)
+        .where((w) => w.or([w('t.valid_from', 'is', null), w('t.valid_from', '<=', a.day)]))
+        .where((w) => w.or([w('t.valid_to', 'is', null), w('t.valid_to', '>=', a.day)])),
+    );
+  if (a.tags.length > 0) {
+    if (a.tagMode === 'any') q = q.where((eb) => holds(eb as never, a.tags));
+    else for (const tag of a.tags) q = q.where((eb) => holds(eb as never, [tag]));
+  }
+  return q;
+}
+
+/** In a query on `person as p`: the person's own enabled account, if any (the oldest). */
+export const accountOfPerson = sql<string | null>`(select u.id from app_user u where u.person_id = p.id and u.disabled = 0 order by u.created_at limit 1)`;
+
+/** How many people an audience reaches now, and how many of them have an account. */
+export async function countAudience(db: Executor, a: AudienceFilter): Promise<{ people: number; withAccount: number }> {
+  const row = await audiencePeople(db, a)
+    .select([sql<number>`count(*)`.as('people'), sql<number>`count(${accountOfPerson})`.as('with_account')])
+    .executeTakeFirstOrThrow();
+  return { people: Number(row.people), withAccount: Number(row.with_account) };
 }

@@ -3,7 +3,8 @@ import type { LinliApp } from '../http/app.js';
 import { requestMeta } from '../http/app.js';
 import type { PlatformContext } from '../context.js';
 import * as inbox from './notify.service.js';
-import { closeLiveHub, liveHub } from './live.js';
+import { closeLiveHub, liveHub, mayListenTopic } from './live.js';
+import { notFound } from '../errors.js';
 
 const HEARTBEAT_MS = 25_000;
 
@@ -77,6 +78,51 @@ export function registerInboxRoutes(app: LinliApp, ctx: PlatformContext) {
       streams.add(end);
       request.raw.on('close', end);
       send('hello', { unread: await inbox.countUnread(db, actor.userId) });
+    },
+  );
+
+  app.get(
+    '/api/v1/live/topics',
+    {
+      config: { policy: { authenticated: true } },
+      schema: {
+        tags: ['notify'],
+        summary:
+          '实时主题（Server-Sent Events）/ Live signals of one topic (e.g. `survey:<id>` results): `hello`, then `signal` {topic} after each committed change; 404 when you may not read it',
+        querystring: z.object({ topic: z.string().min(3).max(80).regex(/^[a-z][a-z0-9-]*:[A-Za-z0-9_-]+$/) }),
+      },
+    },
+    async (request, reply) => {
+      const actor = request.actor!;
+      const topic = request.query.topic;
+      if (!(await mayListenTopic(ctx, actor, topic))) throw notFound();
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        'x-accel-buffering': 'no',
+        'x-content-type-options': 'nosniff',
+        connection: 'keep-alive',
+      });
+      let open = true;
+      const send = (event: string, data: unknown) => {
+        if (open) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      };
+      const unsubscribe = await liveHub(ctx).subscribeTopic(topic, () => send('signal', { topic }));
+      const heartbeat = setInterval(() => open && res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+      heartbeat.unref();
+      const end = () => {
+        if (!open) return;
+        open = false;
+        clearInterval(heartbeat);
+        unsubscribe();
+        streams.delete(end);
+        res.end();
+      };
+      streams.add(end);
+      request.raw.on('close', end);
+      send('hello', { topic });
     },
   );
 

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { sql, type Kysely } from 'kysely';
 import type { PlatformContext } from '../context.js';
+import type { Actor } from '../policy/actor.js';
 import type { Executor } from '../db/database.js';
 import { dialectOf } from '../db/dialect.js';
 
@@ -30,8 +31,44 @@ export async function signalUsers(db: Executor, userIds: string[]): Promise<void
   }
 }
 
+/**
+ * Topics: a page with something open (a survey's results: `survey:<id>`) hears that it changed,
+ * without an inbox row. Same rule: signal after commit.
+ * - PostgreSQL: `pg_notify` on `linli_topic_<schema>` in the writer's transaction (delivered at COMMIT).
+ * - SQLite: one process; an in-memory emit, which the writer makes AFTER its transaction commits
+ *   (`signalTopic` refuses a transaction there).
+ */
+const localTopicHooks = new WeakMap<object, Set<(topic: string) => void>>();
+
+export async function signalTopic(db: Executor, topic: string): Promise<void> {
+  if (dialectOf(db as unknown as Kysely<unknown>) === 'postgres') {
+    await sql`select pg_notify('linli_topic_' || current_schema(), ${topic})`.execute(db);
+    return;
+  }
+  if ((db as Kysely<unknown>).isTransaction) throw new Error('signalTopic on SQLite: call it after the transaction commits');
+  for (const hook of localTopicHooks.get(db) ?? []) hook(topic);
+}
+
+/** Decides whether an actor may listen to the topics of a prefix (`survey` for `survey:<id>`); key is the rest. */
+export type TopicReader = (ctx: PlatformContext, actor: Actor, key: string) => Promise<boolean>;
+const topicReaders = new Map<string, TopicReader>();
+
+export function registerTopicReader(prefix: string, reader: TopicReader): void {
+  topicReaders.set(prefix, reader);
+}
+
+/** Whether the actor may listen to `topic`; unknown prefixes: no. */
+export async function mayListenTopic(ctx: PlatformContext, actor: Actor, topic: string): Promise<boolean> {
+  const cut = topic.indexOf(':');
+  if (cut <= 0) return false;
+  const reader = topicReaders.get(topic.slice(0, cut));
+  return reader ? reader(ctx, actor, topic.slice(cut + 1)) : false;
+}
+
 export class LiveHub {
   private listeners = new Map<string, Set<Listener>>();
+  private topicListeners = new Map<string, Set<Listener>>();
+  private localHook: ((topic: string) => void) | null = null;
   private client: pg.Client | null = null;
   private connecting: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -53,6 +90,35 @@ export class LiveHub {
       set.delete(listener);
       if (set.size === 0) this.listeners.delete(userId);
     };
+  }
+
+  /** Calls `listener` whenever `topic` is signalled (after commit); returns the unsubscribe. */
+  async subscribeTopic(topic: string, listener: Listener): Promise<() => void> {
+    let set = this.topicListeners.get(topic);
+    if (!set) this.topicListeners.set(topic, (set = new Set()));
+    set.add(listener);
+    if (this.ctx.db.dialect === 'postgres') await this.start();
+    else if (!this.localHook && !this.closed) {
+      const key = this.ctx.db.kysely as object;
+      let hooks = localTopicHooks.get(key);
+      if (!hooks) localTopicHooks.set(key, (hooks = new Set()));
+      this.localHook = (t) => this.fireTopic(t);
+      hooks.add(this.localHook);
+    }
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.topicListeners.delete(topic);
+    };
+  }
+
+  private fireTopic(topic: string) {
+    for (const l of this.topicListeners.get(topic) ?? []) {
+      try {
+        l();
+      } catch {
+        // a broken page must not stop the others
+      }
+    }
   }
 
   get subscriberCount(): number {
@@ -93,8 +159,11 @@ export class LiveHub {
     await client.connect();
     const { rows } = await client.query<{ s: string }>('select current_schema() as s');
     const channel = `linli_live_${rows[0]!.s}`;
+    const topicChannel = `linli_topic_${rows[0]!.s}`;
     client.on('notification', (msg) => {
-      if (msg.channel !== channel || !msg.payload) return;
+      if (!msg.payload) return;
+      if (msg.channel === topicChannel) return this.fireTopic(msg.payload);
+      if (msg.channel !== channel) return;
       for (const id of msg.payload.split(',')) this.fire(id);
     });
     // A dropped connection loses signals; reconnect on next subscribe rather than crash.
@@ -105,6 +174,7 @@ export class LiveHub {
       }
     });
     await client.query(`LISTEN "${channel.replace(/"/g, '')}"`);
+    await client.query(`LISTEN "${topicChannel.replace(/"/g, '')}"`);
     if (this.closed) {
       await client.end();
       return;
@@ -144,6 +214,9 @@ export class LiveHub {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.listeners.clear();
+    this.topicListeners.clear();
+    if (this.localHook) localTopicHooks.get(this.ctx.db.kysely as object)?.delete(this.localHook);
+    this.localHook = null;
     const client = this.client;
     this.client = null;
     if (client) await client.end().catch(() => undefined);

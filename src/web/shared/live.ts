@@ -87,3 +87,19 @@ export function useArrivals(handler: (n: LiveNotification) => void) {
     };
   }, [handler]);
 }
+
+/**
+ * Live signals of one topic (`survey:<id>` …) from GET /api/v1/live/topics: calls `onSignal`
+ * after each committed change while the component is mounted (and once on every (re)connect, so
+ * a page that missed signals during a network drop catches up). No inbox row is involved.
+ */
+export function useTopic(topic: string | null, onSignal: () => void) {
+  useEffect(() => {
+    if (!topic || typeof EventSource === 'undefined') return;
+    const es = new EventSource(`/api/v1/live/topics?topic=${encodeURIComponent(topic)}`);
+    const fire = () => onSignal();
+    es.addEventListener('hello', fire);
+    es.addEventListener('signal', fire);
+    return () => es.close();
+  }, [topic, onSignal]);
+}

@@ -9,6 +9,7 @@ import { useTopic } from '../../shared/live.js';
 import { useSession } from '../../shared/session.js';
 import { useApi } from '../../shared/use-api.js';
 import { InlineMessage } from '../components/InlineMessage.js';
+import '../events/events.css';
 import './surveys.titles.js';
 
 addMessages({
@@ -219,20 +220,20 @@ export function SurveyDetailPage() {
               </legend>
               {q.kind === 'single' &&
                 q.options!.map((o) => (
-                  <label key={o.id} className="r-check">
+                  <label key={o.id} className="rev-check">
                     <input type="radio" name={q.id} checked={answers[q.id]?.optionIds?.[0] === o.id} onChange={() => set(q.id, { optionIds: [o.id] })} /> {o.label}
                   </label>
                 ))}
               {q.kind === 'multiple' &&
                 q.options!.map((o) => (
-                  <label key={o.id} className="r-check">
+                  <label key={o.id} className="rev-check">
                     <input type="checkbox" checked={!!answers[q.id]?.optionIds?.includes(o.id)} onChange={() => toggle(q, o.id)} /> {o.label}
                   </label>
                 ))}
               {q.kind === 'rating' && (
                 <div role="radiogroup" style={{ display: 'flex', gap: 8, flexWrap: 'wrap' }}>
                   {[1, 2, 3, 4, 5].map((v) => (
-                    <label key={v} className="r-check" style={{ minWidth: 48 }}>
+                    <label key={v} className="rev-check" style={{ minWidth: 60 }}>
                       <input type="radio" name={q.id} checked={answers[q.id]?.rating === v} onChange={() => set(q.id, { rating: v })} /> {v}
                     </label>
                   ))}
