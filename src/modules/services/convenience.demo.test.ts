@@ -5,7 +5,7 @@ import { seedDemoIfEmpty } from '../../demo/seed.js';
 import type { LinliApp } from '../../platform/http/app.js';
 import * as ledger from '../../platform/ledger/ledger.service.js';
 import type { LinliModule } from '../../platform/module.js';
-import { modules as allModules } from '../index.js';
+import { servicesTestModules } from './services.fixture.js';
 import { seedConvenienceDemo } from './convenience.demo.js';
 import { accountCodes } from './convenience.service.js';
 
@@ -13,8 +13,7 @@ import { accountCodes } from './convenience.service.js';
 const START = new Date('2026-11-26T02:00:00Z');
 
 /** The deployment without events, and a services module seeding only S3's demo (convenience services). */
-const modules: LinliModule[] = allModules
-  .filter((m) => m.name !== 'events')
+const modules: LinliModule[] = servicesTestModules({ events: false })
   .map((m) => (m.name === 'services' ? { ...m, seedDemo: seedConvenienceDemo } : m));
 
 describe(`convenience demo 便民服务 (${DIALECT_LABEL})`, () => {

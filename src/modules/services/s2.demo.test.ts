@@ -7,7 +7,7 @@ import { getWorkCalendar } from '../../platform/calendar/calendar.service.js';
 import { isWorkingDay } from '../../platform/calendar/working-time.js';
 import type { LinliApp } from '../../platform/http/app.js';
 import type { LinliModule } from '../../platform/module.js';
-import { modules as allModules } from '../index.js';
+import { servicesTestModules } from './services.fixture.js';
 import { seedAppointmentsDemo } from './appointments.demo.js';
 import { seedConsultationsDemo } from './consultations.demo.js';
 import { seedMerchantsDemo } from './merchants.demo.js';
@@ -16,8 +16,7 @@ import { seedMerchantsDemo } from './merchants.demo.js';
 const START = new Date('2026-11-26T02:00:00Z');
 
 /** The deployment without events, and a services module seeding only S2's demo (appointments, consultations, merchants). */
-const modules: LinliModule[] = allModules
-  .filter((m) => m.name !== 'events')
+const modules: LinliModule[] = servicesTestModules({ events: false })
   .map((m) =>
     m.name === 'services'
       ? {

@@ -58,7 +58,11 @@ export async function materialUpload(purpose = 'service.application'): Promise<{
   return { payload, contentType: `multipart/form-data; boundary=${boundary}`, url: `/api/v1/files?purpose=${purpose}` };
 }
 
-/** The deployment's modules; without events (and its demo history) for a faster demo seed in tests. */
+/**
+ * The deployment's modules up to the service hall; without events (and its demo history) for a
+ * faster demo seed in tests. Modules after services (community …) build on events, so they go too.
+ */
 export function servicesTestModules(opts: { events?: boolean } = {}): LinliModule[] {
-  return allModules.filter((m) => opts.events !== false || m.name !== 'events');
+  const upTo = allModules.slice(0, allModules.findIndex((m) => m.name === 'services') + 1);
+  return upTo.filter((m) => opts.events !== false || m.name !== 'events');
 }
