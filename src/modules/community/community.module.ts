@@ -26,6 +26,7 @@ import './surveys.table.js';
 import './surveys.policy.js';
 import { registerSurveyRoutes } from './surveys.routes.js';
 import { seedSurveysDemo } from './surveys.demo.js';
+import { surveyCloseJob } from './surveys.job.js';
 
 /**
  * 虚拟社区 (online community): notices (通知公告), suggestions (意见建议), surveys (民意调查) and
@@ -41,7 +42,7 @@ export const communityModule = defineModule({
     '2026_11_26_0440_create_visits': createVisits,
     '2026_11_26_0420_create_surveys': createSurveys,
   },
-  jobs: [disclosureLateJob, visitAlertJob],
+  jobs: [disclosureLateJob, visitAlertJob, surveyCloseJob],
   routes: async (app, ctx) => {
     registerNoticeRoutes(app, ctx);
     registerSuggestionRoutes(app, ctx);

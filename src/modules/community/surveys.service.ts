@@ -584,3 +584,29 @@ export async function exportXlsx(ctx: PlatformContext, actor: Actor, id: string,
   const buffer = Buffer.from(await wb.xlsx.writeBuffer());
   return { buffer, fileName: `问卷结果-${row.title.slice(0, 30)}.xlsx` };
 }
+
+/**
+ * The `community.survey-close` job: surveys past their closing time are closed (audited as the
+ * system; open results pages hear of it). A conditional UPDATE closes each once across processes.
+ */
+export async function closeExpiredSurveys(ctx: PlatformContext): Promise<number> {
+  const db = ctx.db.kysely;
+  const now = ctx.now().toISOString();
+  const due = await db.selectFrom('survey').select(['id', 'org_node_id', 'version']).where('status', '=', 'published').where('closes_at', '<=', now).execute();
+  const pg = ctx.db.dialect === 'postgres';
+  let closed = 0;
+  for (const s of due) {
+    const done = await db.transaction().execute(async (trx) => {
+      const res = await trx.updateTable('survey').set({ status: 'closed', closed_at: now, version: s.version + 1, updated_at: now }).where('id', '=', s.id).where('status', '=', 'published').executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) return false;
+      await appendAudit(ctx.db, { actorId: null, actorName: 'system', action: 'community.survey.close', targetType: 'survey', targetId: s.id, orgNodeId: s.org_node_id, details: { reason: 'closing time passed' } }, trx);
+      if (pg) await signalTopic(trx, surveyTopic(s.id));
+      return true;
+    });
+    if (done) {
+      closed++;
+      if (!pg) await signalTopic(db, surveyTopic(s.id));
+    }
+  }
+  return closed;
+}

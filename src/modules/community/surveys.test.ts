@@ -5,6 +5,7 @@ import { seedFixture, type Fixture } from '../../../test/helpers/fixture.js';
 import { loginAs, type Session } from '../../../test/helpers/http.js';
 import type { LinliApp } from '../../platform/http/app.js';
 import { newId } from '../../platform/ids.js';
+import { closeExpiredSurveys } from './surveys.service.js';
 import { seedRegistryFixture, type RegistryFixture } from '../registry/registry.fixture.js';
 
 /** Reads Server-Sent Events off a fetch body, one parsed event at a time. */
@@ -268,5 +269,19 @@ describe(`surveys 民意调查 (${DIALECT_LABEL})`, () => {
     const r2 = await fetch(`${base}/api/v1/live/topics?topic=survey:${sv.id}`, { headers: { cookie: s.volunteer01!.cookie } });
     expect(r2.status).toBe(200);
     await r2.body!.cancel();
+  });
+
+  it('closes surveys whose closing time has passed, once, by the job', async () => {
+    const sv = await published({ title: '到期自动结束', closesAt: '2026-11-27T00:00:00Z' });
+    expect(await closeExpiredSurveys(platform.ctx)).toBe(0); // not yet
+    platform.setNow(new Date('2026-11-27T00:00:01Z'));
+    expect(await closeExpiredSurveys(platform.ctx)).toBe(1);
+    expect(await closeExpiredSurveys(platform.ctx)).toBe(0); // once
+    const row = await platform.ctx.db.kysely.selectFrom('survey').select(['status', 'closed_at']).where('id', '=', sv.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'closed', closed_at: '2026-11-27T00:00:01.000Z' });
+    expect(await audits('community.survey.close', sv.id)).toBe(1);
+    // The others run to 10 December: still open.
+    const open = await platform.ctx.db.kysely.selectFrom('survey').select('id').where('status', '=', 'published').execute();
+    expect(open.length).toBeGreaterThan(0);
   });
 });
