@@ -1,7 +1,7 @@
 import type { PlatformContext } from '../../platform/context.js';
 import { blobPath } from '../../platform/files/files.service.js';
 import { findSensitive, type SensitiveKind } from '../../platform/cn/sensitive-scan.js';
-import { formatOfMime, sheetRows } from '../registry/imports.parse.js';
+import { formatOfMime, sheetRows } from '../../platform/files/spreadsheet.js';
 
 /**
  * What a disclosure would publish, searched for personal numbers: its title and text, and every

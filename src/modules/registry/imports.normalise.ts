@@ -3,7 +3,8 @@ import { idCheckChar, parseIdNumber, type Gender, type IdNumberInfo, type IdNumb
 import { normaliseMobile } from '../../platform/cn/phone.js';
 import { maskIdNumber, maskPhone, maskSensitiveText } from '../../platform/crypto/mask.js';
 import type { OrgNodeKind } from '../../platform/platform.table.js';
-import { FIELD_HEADERS, cellText, type CellValue, type Header, type ImportField } from './imports.parse.js';
+import { cellText, type CellValue } from '../../platform/files/spreadsheet.js';
+import { FIELD_HEADERS, type Header, type ImportField } from './imports.parse.js';
 import { HOUSEHOLD_RESIDENCE_STATUSES, ID_TYPES, normaliseDate, RESIDENCE_TYPES } from './people.schema.js';
 import type { HouseholdResidenceStatus, IdType, ResidenceType } from './registry.table.js';
 

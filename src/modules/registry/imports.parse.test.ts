@@ -5,7 +5,8 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { composeIdNumber, upgradeIdNumber15 } from '../../platform/cn/id-number.js';
-import { CsvParser, countDataRows, detectCsvEncoding, fieldOfHeader, ImportFileError, openTable, type CellValue, type Header } from './imports.parse.js';
+import { CsvParser, countDataRows, detectCsvEncoding, type CellValue } from '../../platform/files/spreadsheet.js';
+import { fieldOfHeader, ImportFileError, openTable, type Header } from './imports.parse.js';
 import {
   buildingKey,
   DwellingIndex,
