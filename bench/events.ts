@@ -10,7 +10,7 @@ import type { Platform } from '../src/platform/bootstrap.js';
 import { createUser } from '../src/platform/auth/users.service.js';
 import type { Actor } from '../src/platform/policy/actor.js';
 import type { Role } from '../src/platform/policy/roles.js';
-import { loadActor } from '../src/modules/registry/imports.job.js';
+import { loadActor } from '../src/platform/auth/auth.service.js';
 import { mulberry32 } from '../src/demo/random.js';
 import { listEvents, reportEvent } from '../src/modules/events/events.service.js';
 import { OPEN_STATES } from '../src/modules/events/events.repository.js';

@@ -17,7 +17,7 @@ import type { Actor } from '../src/platform/policy/actor.js';
 import { renderQrPng } from '../src/platform/qr/qr.js';
 import { composeIdNumber } from '../src/platform/cn/id-number.js';
 import { mulberry32 } from '../src/demo/random.js';
-import { loadActor } from '../src/modules/registry/imports.job.js';
+import { loadActor } from '../src/platform/auth/auth.service.js';
 import { insertPeople } from '../src/modules/registry/registry.repository.js';
 import { personRow } from '../src/modules/registry/registry.service.js';
 import { ATTACHMENT_PURPOSE, submitOnBehalf, submitOwn } from '../src/modules/services/applications.service.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { seedRegistryFixture } from '../../src/modules/registry/registry.fixture.js';
-import { loadActor } from '../../src/modules/registry/imports.job.js';
+import { loadActor } from '../../src/platform/auth/auth.service.js';
 import * as surveys from '../../src/modules/community/surveys.service.js';
 import { consoleLoginAs, DESKTOP, launchBrowser, openSession, PHONE, residentLoginAs, startServer, type TestServer } from './harness.js';
 

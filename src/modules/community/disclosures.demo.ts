@@ -2,7 +2,7 @@ import type { PlatformContext } from '../../platform/context.js';
 import type { DemoSeedContext } from '../../platform/module.js';
 import type { RequestMeta } from '../../platform/auth/auth.service.js';
 import { loadDemoRefs } from '../../demo/refs.js';
-import { loadActor } from '../registry/imports.job.js';
+import { loadActor } from '../../platform/auth/auth.service.js';
 import * as d from './disclosures.service.js';
 
 /**

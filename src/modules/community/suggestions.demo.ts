@@ -2,7 +2,7 @@ import type { PlatformContext } from '../../platform/context.js';
 import type { DemoSeedContext } from '../../platform/module.js';
 import type { RequestMeta } from '../../platform/auth/auth.service.js';
 import { loadDemoRefs } from '../../demo/refs.js';
-import { loadActor } from '../registry/imports.job.js';
+import { loadActor } from '../../platform/auth/auth.service.js';
 import * as suggestions from './suggestions.service.js';
 
 /** The demo's 意见建议: resident01's and volunteer01's, answered on time, late, not yet, and one turned into an event. */

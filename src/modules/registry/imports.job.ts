@@ -9,9 +9,9 @@ import { blobPath } from '../../platform/files/files.service.js';
 import { t } from '../../platform/i18n/i18n.js';
 import { newId } from '../../platform/ids.js';
 import type { JobHandlerDefinition } from '../../platform/module.js';
-import type { Actor, Grant } from '../../platform/policy/actor.js';
+import type { Actor } from '../../platform/policy/actor.js';
 import { canAt } from '../../platform/policy/actor.js';
-import type { Role } from '../../platform/policy/roles.js';
+import { loadActor } from '../../platform/auth/auth.service.js';
 import { countDataRows, type TableFormat } from '../../platform/files/spreadsheet.js';
 import { FIELD_HEADERS, ImportFileError, openTable, type DataRow, type Header } from './imports.parse.js';
 import { DwellingIndex, maskedRaw, normaliseRow, type RowPerson } from './imports.normalise.js';
@@ -122,20 +122,6 @@ async function claim(ctx: PlatformContext, id: string, runner: string): Promise<
   if (!job || job.status === 'done' || job.status === 'failed') return 'finished';
   if (Number(r.numUpdatedRows) !== 1 || job.runner !== runner) return 'busy';
   return job;
-}
-
-/** The importer as they are now: an import runs with today's grants, not those of the day it was queued. */
-export async function loadActor(db: Executor, userId: string): Promise<Actor | null> {
-  const user = await db.selectFrom('app_user').select(['id', 'username', 'display_name', 'disabled', 'person_id']).where('id', '=', userId).executeTakeFirst();
-  if (!user || user.disabled === 1) return null;
-  const rows = await db
-    .selectFrom('role_grant')
-    .innerJoin('org_node', 'org_node.id', 'role_grant.org_node_id')
-    .select(['role_grant.role', 'role_grant.org_node_id', 'role_grant.department_code', 'org_node.path'])
-    .where('role_grant.user_id', '=', userId)
-    .execute();
-  const grants: Grant[] = rows.map((r) => ({ role: r.role as Role, orgNodeId: r.org_node_id, orgPath: r.path, departmentCode: r.department_code }));
-  return { userId: user.id, username: user.username, displayName: user.display_name, grants, personId: user.person_id, via: 'token' };
 }
 
 /** A row ready for its chunk: the person to upsert, or the reason it is rejected. */

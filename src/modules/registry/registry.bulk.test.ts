@@ -3,7 +3,7 @@ import { createTestPlatform, DIALECT_LABEL, type TestPlatform } from '../../../t
 import { seedFixture, type Fixture } from '../../../test/helpers/fixture.js';
 import { composeIdNumber } from '../../platform/cn/id-number.js';
 import type { Actor } from '../../platform/policy/actor.js';
-import { loadActor } from './imports.job.js';
+import { loadActor } from '../../platform/auth/auth.service.js';
 import { upsertPeopleByIdNumber, type UpsertInput } from './people.write.js';
 import { REGISTRY_PEOPLE, seedRegistryFixture, type RegistryFixture } from './registry.fixture.js';
 import { findPeopleByIdNumberIdx, insertPeople } from './registry.repository.js';

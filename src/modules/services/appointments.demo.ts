@@ -3,7 +3,7 @@ import { AppError } from '../../platform/errors.js';
 import type { DemoSeedContext } from '../../platform/module.js';
 import type { Actor } from '../../platform/policy/actor.js';
 import { loadDemoRefs, type DemoPerson } from '../../demo/refs.js';
-import { loadActor } from '../registry/imports.job.js';
+import { loadActor } from '../../platform/auth/auth.service.js';
 import { bookOnBehalf, bookOwn, cancelAppointment, checkIn, createWindow, generateSlots, markNoShows, type WindowView } from './appointments.service.js';
 import { addDays, bjDate } from './appointments.slots.js';
 import type { WindowMatter } from './appointments.table.js';

@@ -2,7 +2,7 @@ import type { PlatformContext } from '../../platform/context.js';
 import type { DemoSeedContext } from '../../platform/module.js';
 import type { Actor } from '../../platform/policy/actor.js';
 import { loadDemoRefs } from '../../demo/refs.js';
-import { loadActor } from '../registry/imports.job.js';
+import { loadActor } from '../../platform/auth/auth.service.js';
 import { answer, ask, assign, closeMine, followUp, registerProfessional } from './consultations.service.js';
 import type { ConsultationKind } from './consultations.table.js';
 

@@ -5,7 +5,7 @@ import { createUser } from '../../platform/auth/users.service.js';
 import { hashPassword } from '../../platform/auth/passwords.js';
 import { DEMO_PASSWORD } from '../../demo/accounts.js';
 import { loadDemoRefs } from '../../demo/refs.js';
-import { loadActor } from '../registry/imports.job.js';
+import { loadActor } from '../../platform/auth/auth.service.js';
 import * as svc from './convenience.service.js';
 import type { ConvenienceCategory } from './convenience.schema.js';
 import type { PriceUnit, ProviderKind } from './convenience.table.js';

@@ -1,6 +1,6 @@
 import type { DemoSeedContext } from '../../platform/module.js';
 import { loadDemoRefs } from '../../demo/refs.js';
-import { loadActor } from '../registry/imports.job.js';
+import { loadActor } from '../../platform/auth/auth.service.js';
 import { addDays, bjDate } from './appointments.slots.js';
 import type { MerchantCategory } from './merchants.schema.js';
 import { addOffer, createMerchant } from './merchants.service.js';

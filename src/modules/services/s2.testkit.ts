@@ -5,7 +5,8 @@ import type { PlatformContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db/database.js';
 import { hashPassword } from '../../platform/auth/passwords.js';
 import { createUser } from '../../platform/auth/users.service.js';
-import type { Actor, Grant } from '../../platform/policy/actor.js';
+import { loadActor as loadUserActor } from '../../platform/auth/auth.service.js';
+import type { Actor } from '../../platform/policy/actor.js';
 import type { Role } from '../../platform/policy/roles.js';
 import { createWindow, type WindowView } from './appointments.service.js';
 
@@ -16,16 +17,11 @@ import { createWindow, type WindowView } from './appointments.service.js';
 
 export const bj = (local: string) => new Date(`${local}+08:00`);
 
+/** A user's actor as a request gets it (through a session). */
 export async function loadActor(db: Executor, userId: string): Promise<Actor> {
-  const user = await db.selectFrom('app_user').select(['id', 'username', 'display_name', 'person_id']).where('id', '=', userId).executeTakeFirstOrThrow();
-  const rows = await db
-    .selectFrom('role_grant')
-    .innerJoin('org_node', 'org_node.id', 'role_grant.org_node_id')
-    .select(['role_grant.role', 'role_grant.org_node_id', 'role_grant.department_code', 'org_node.path'])
-    .where('role_grant.user_id', '=', userId)
-    .execute();
-  const grants: Grant[] = rows.map((r) => ({ role: r.role as Role, orgNodeId: r.org_node_id, orgPath: r.path, departmentCode: r.department_code }));
-  return { userId: user.id, username: user.username, displayName: user.display_name, grants, personId: user.person_id, via: 'session' };
+  const actor = await loadUserActor(db, userId);
+  if (!actor) throw new Error(`no active user ${userId}`);
+  return { ...actor, via: 'session' };
 }
 
 let residentHash: string | undefined;

@@ -8,7 +8,7 @@ import type { Actor } from '../../platform/policy/actor.js';
 import { renderQrPng } from '../../platform/qr/qr.js';
 import { composeIdNumber } from '../../platform/cn/id-number.js';
 import { loadDemoRefs, type DemoPerson } from '../../demo/refs.js';
-import { loadActor } from '../registry/imports.job.js';
+import { loadActor } from '../../platform/auth/auth.service.js';
 import { ATTACHMENT_PURPOSE, submitOnBehalf, submitOwn, takeStep, type MaterialFileInput, type StepInput } from './applications.service.js';
 import type { ApplicationRating } from './applications.table.js';
 import type { FormField, MatterContent } from './matters.schema.js';

@@ -1,4 +1,5 @@
 import type { PlatformContext } from '../context.js';
+import type { Executor } from '../db/database.js';
 import { appendAudit } from '../audit/audit.js';
 import { AppError, badRequest, unauthenticated } from '../errors.js';
 import { newId } from '../ids.js';
@@ -186,8 +187,8 @@ const ACTOR_COLUMNS = [
 ] as const;
 
 /** A user and its grants: the user row repeated once per grant (or once with null grant columns). */
-function actorQuery(ctx: PlatformContext) {
-  return ctx.db.kysely
+function actorQuery(db: Executor) {
+  return db
     .selectFrom('app_user as u')
     .leftJoin('role_grant as g', 'g.user_id', 'u.id')
     .leftJoin('org_node as n', 'n.id', 'g.org_node_id');
@@ -207,13 +208,28 @@ type ActorRow = {
   path: string | null;
 };
 
-function actorFromRows(ctx: PlatformContext, rows: ActorRow[], via: 'session' | 'token', sessionId?: string) {
+function actorOfRows(rows: ActorRow[], via: 'session' | 'token', sessionId?: string): Actor | null {
   const user = rows[0];
   if (!user || user.disabled === 1) return null;
   const grants: Grant[] = rows
     .filter((r) => r.role && r.org_node_id && r.path)
     .map((r) => ({ role: r.role as Role, orgNodeId: r.org_node_id!, orgPath: r.path!, departmentCode: r.department_code }));
-  const actor: Actor = { userId: user.id, username: user.username, displayName: user.display_name, grants, personId: user.person_id, via, sessionId };
+  return { userId: user.id, username: user.username, displayName: user.display_name, grants, personId: user.person_id, via, sessionId };
+}
+
+/**
+ * A user as they are now, for work done on their behalf outside a request (background jobs,
+ * demo seeding): today's grants, not those of the day the work was queued. Null when disabled.
+ */
+export async function loadActor(db: Executor, userId: string): Promise<Actor | null> {
+  return actorOfRows(await actorQuery(db).select(ACTOR_COLUMNS).where('u.id', '=', userId).execute(), 'token');
+}
+
+function actorFromRows(ctx: PlatformContext, rows: ActorRow[], via: 'session' | 'token', sessionId?: string) {
+  const actor = actorOfRows(rows, via, sessionId);
+  if (!actor) return null;
+  const user = rows[0]!;
+  const grants = actor.grants;
   const view = meView(ctx, user, grants);
   const pendingReason = view.mustChangePassword
     ? ('PASSWORD_CHANGE_REQUIRED' as const)
@@ -224,14 +240,14 @@ function actorFromRows(ctx: PlatformContext, rows: ActorRow[], via: 'session' | 
 }
 
 async function actorFor(ctx: PlatformContext, userId: string, via: 'session' | 'token', sessionId?: string) {
-  const rows = await actorQuery(ctx).select(ACTOR_COLUMNS).where('u.id', '=', userId).execute();
+  const rows = await actorQuery(ctx.db.kysely).select(ACTOR_COLUMNS).where('u.id', '=', userId).execute();
   return actorFromRows(ctx, rows, via, sessionId);
 }
 
 /** Every request runs this: the session, its user and the user's grants in one round trip. */
 export async function lookupSession(ctx: PlatformContext, sessionToken: string): Promise<SessionLookup> {
   const id = sha256(sessionToken);
-  const rows = await actorQuery(ctx)
+  const rows = await actorQuery(ctx.db.kysely)
     .innerJoin('user_session as s', 's.user_id', 'u.id')
     .select([...ACTOR_COLUMNS, 's.last_seen_at', 's.revoked_at'])
     .where('s.id', '=', id)
