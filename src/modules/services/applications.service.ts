@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { PlatformContext } from '../../platform/context.js';
+import { getNodesByIds } from '../../platform/org/org.repository.js';
 import type { Database } from '../../platform/db/schema.js';
 import { parseJson } from '../../platform/db/dialect.js';
 import { appendAudit } from '../../platform/audit/audit.js';
@@ -17,7 +18,6 @@ import { ROLE_LABELS, type Role } from '../../platform/policy/roles.js';
 import { availableTransitions, getHistory, getInstance, startWorkflow, transition, type TransitionResult, type WorkflowInstance } from '../../platform/workflow/workflow.service.js';
 import type { TransitionSpec } from '../../platform/workflow/workflow.definition.js';
 import { recordPersonAccess } from '../registry/access-log.js';
-import * as peopleRepo from '../registry/people.repository.js';
 import { residentFacts } from '../registry/registry.facts.js';
 import { displayValue, validateForm, type StoredValue } from './applications.form.js';
 import * as repo from './applications.repository.js';
@@ -797,7 +797,7 @@ interface Names {
 async function nodeAndUserNames(ctx: PlatformContext, rows: repo.ApplicationRow[]): Promise<Names> {
   const nodeIds = [...new Set(rows.map((r) => r.org_node_id))];
   const userIds = [...new Set(rows.map((r) => r.assignee_user_id).filter((x): x is string => !!x))];
-  const [nodes, users] = await Promise.all([peopleRepo.getNodes(ctx.db.kysely, nodeIds), repo.userNames(ctx.db.kysely, userIds)]);
+  const [nodes, users] = await Promise.all([getNodesByIds(ctx.db.kysely, nodeIds), repo.userNames(ctx.db.kysely, userIds)]);
   return { nodes: new Map(nodes.map((n) => [n.id, n.name])), users: new Map(users.map((u) => [u.id, u.display_name])) };
 }
 
@@ -859,7 +859,7 @@ export const asInstant = (v: string | undefined) => (v === undefined ? undefined
 async function subtreesFor(ctx: PlatformContext, actor: Actor, permission: string, orgNodeId?: string): Promise<string[]> {
   let subtrees = scopePaths(actor, permission);
   if (orgNodeId) {
-    const [node] = await peopleRepo.getNodes(ctx.db.kysely, [orgNodeId]);
+    const [node] = await getNodesByIds(ctx.db.kysely, [orgNodeId]);
     if (!node) throw notFound('NOT_FOUND');
     // Inside the caller's reach: the node's subtree, or the caller's subtrees under it.
     subtrees = subtrees.some((p) => node.path.startsWith(p)) ? [node.path] : subtrees.filter((p) => p.startsWith(node.path));

@@ -122,8 +122,3 @@ export function pinyinPrefix(db: Executor, prefix: string): Promise<TermHit[]> {
     .where('field', 'in', ['pinyin', 'initials', 'keyword_pinyin'])
     .execute();
 }
-
-export function getNodes(db: Executor, ids: string[]) {
-  if (ids.length === 0) return Promise.resolve([] as { id: string; name: string; path: string; kind: string }[]);
-  return db.selectFrom('org_node').select(['id', 'name', 'path', 'kind']).where('id', 'in', ids).execute();
-}

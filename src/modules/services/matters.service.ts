@@ -1,4 +1,5 @@
 import type { PlatformContext } from '../../platform/context.js';
+import { getNodesByIds } from '../../platform/org/org.repository.js';
 import { appendAudit } from '../../platform/audit/audit.js';
 import type { RequestMeta } from '../../platform/auth/auth.service.js';
 import { parseJson } from '../../platform/db/dialect.js';
@@ -89,7 +90,7 @@ async function groupsByCode(ctx: PlatformContext) {
 
 async function ownerNames(ctx: PlatformContext, rows: repo.MatterRow[]) {
   const ids = [...new Set(rows.map((r) => r.org_node_id).filter((x): x is string => !!x))];
-  return new Map((await repo.getNodes(ctx.db.kysely, ids)).map((n) => [n.id, n.name]));
+  return new Map((await getNodesByIds(ctx.db.kysely, ids)).map((n) => [n.id, n.name]));
 }
 
 export function presentSummary(row: repo.MatterRow, groups: Map<string, GroupInfo>, owners: Map<string, string>, matched?: string[]) {
@@ -135,7 +136,7 @@ export async function listGroups(ctx: PlatformContext, communityId?: string) {
 /** The deployment-wide catalogue plus the matters of the community and the streets above it. */
 async function ownerPathsFor(ctx: PlatformContext, communityId?: string): Promise<string[] | null> {
   if (!communityId) return null;
-  const [node] = await repo.getNodes(ctx.db.kysely, [communityId]);
+  const [node] = await getNodesByIds(ctx.db.kysely, [communityId]);
   if (!node) throw notFound('NOT_FOUND');
   const ids = node.path.split('/').filter(Boolean);
   return ['', ...ids.map((_, i) => `/${ids.slice(0, i + 1).join('/')}/`)];
@@ -350,7 +351,7 @@ export async function createMatter(ctx: PlatformContext, actor: Actor, input: Cr
   const db = ctx.db.kysely;
   let ownerPath = '';
   if (input.orgNodeId) {
-    const [node] = await repo.getNodes(db, [input.orgNodeId]);
+    const [node] = await getNodesByIds(db, [input.orgNodeId]);
     if (!node || !['street', 'community', 'district', 'city'].includes(node.kind)) throw badRequest('SERVICE_OWNER_NODE_INVALID');
     ownerPath = node.path;
   }
