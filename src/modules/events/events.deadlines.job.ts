@@ -1,4 +1,4 @@
-import type { ExpressionBuilder, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { PlatformContext } from '../../platform/context.js';
 import { appendAudit } from '../../platform/audit/audit.js';
 import type { Database } from '../../platform/db/schema.js';
@@ -6,6 +6,7 @@ import type { Executor } from '../../platform/db/database.js';
 import { AppError } from '../../platform/errors.js';
 import type { JobHandlerDefinition } from '../../platform/module.js';
 import { notify } from '../../platform/notify/notify.service.js';
+import { beijingShort, claimDeadlineMarks, type DeadlineMark } from '../../platform/workflow/deadline-marks.js';
 import type { EventState, GridEventTable } from './events.table.js';
 import { gridEventWorkflow } from './events.workflow.js';
 import { takeStep } from './events.service.js';
@@ -20,9 +21,8 @@ import { takeStep } from './events.service.js';
  *   escalated to the sub-district by the system (takeStep tells the street's dispatchers in
  *   the step's transaction).
  *
- * A mark is claimed by a conditional UPDATE (… where warned_at is null) in the same transaction
- * as its notifications, so two processes never warn twice and a crash warns nobody (the next
- * run does). The event service clears the marks and moves warn_at whenever a new stage clock
+ * Marks are claimed by the platform's claimDeadlineMarks, in the same transaction as the
+ * notifications, so two processes never warn twice and a crash warns nobody. The event service clears the marks and moves warn_at whenever a new stage clock
  * starts, so each stage warns and goes overdue once.
  */
 
@@ -58,85 +58,47 @@ export const deadlineCheckJob: JobHandlerDefinition = {
 /** One pass over every clock that has run past a mark; safe to run in several processes at once. */
 export async function runDeadlineCheck(ctx: PlatformContext, opts: { batchSize?: number } = {}): Promise<DeadlineRun> {
   const now = ctx.now();
-  const batch = opts.batchSize ?? BATCH;
-  const out: DeadlineRun = { warned: 0, overdue: 0, escalated: 0 };
-  for (;;) {
-    const n = await markBatch(ctx, 'warning', now, batch);
-    out.warned += n;
-    if (n < batch) break;
-  }
-  for (;;) {
-    const n = await markBatch(ctx, 'overdue', now, batch);
-    out.overdue += n;
-    if (n < batch) break;
-  }
-  out.escalated = await escalateOverdueAccepted(ctx, now, batch);
-  return out;
+  const spec = { table: 'grid_event', clockedStates: CLOCKED_STATES, columns: MARKED_COLUMNS, batchSize: opts.batchSize ?? BATCH } as const;
+  const warned = await claimDeadlineMarks<'grid_event', (typeof MARKED_COLUMNS)[number], Marked>(ctx, spec, 'warning', now, (trx, rows) => tell(ctx, trx, 'warning', rows, now));
+  const overdue = await claimDeadlineMarks<'grid_event', (typeof MARKED_COLUMNS)[number], Marked>(ctx, spec, 'overdue', now, (trx, rows) => tell(ctx, trx, 'overdue', rows, now));
+  const escalated = await escalateOverdueAccepted(ctx, now, spec.batchSize);
+  return { warned, overdue, escalated };
 }
 
 // ---------------------------------------------------------------- marks
 
-/**
- * Claims up to `batch` events past a mark and tells their people, in one transaction. On
- * PostgreSQL the candidates are locked with SKIP LOCKED (two processes take different events)
- * and the UPDATE re-checks its condition on the row it writes; on SQLite the UPDATE is the
- * first statement, so it holds the only write lock until commit.
- */
-async function markBatch(ctx: PlatformContext, mark: 'warning' | 'overdue', now: Date, batch: number): Promise<number> {
-  const at = now.toISOString();
-  return ctx.db.kysely.transaction().execute(async (trx) => {
-    const past = (eb: ExpressionBuilder<Database, 'grid_event'>) =>
-      mark === 'warning'
-        ? eb.and([eb('warn_at', '<=', at), eb('warned_at', 'is', null), eb('due_at', '>', at), eb('state', 'in', CLOCKED_STATES)])
-        : eb.and([eb('due_at', '<=', at), eb('overdue_at', 'is', null), eb('state', 'in', CLOCKED_STATES)]);
-    let candidates = trx.selectFrom('grid_event').select('id').where(past).orderBy(mark === 'warning' ? 'warn_at' : 'due_at').limit(batch);
-    if (ctx.db.dialect === 'postgres') candidates = candidates.forUpdate().skipLocked();
-    const rows: Marked[] = await trx
-      .updateTable('grid_event')
-      .set((eb) =>
-        mark === 'warning'
-          ? { warned_at: at }
-          : // Past due without a warning (the server was down): the overdue notice says it all.
-            { overdue_at: at, warned_at: eb.fn.coalesce('warned_at', eb.val(at)) },
-      )
-      .where('id', 'in', candidates)
-      // Checked again on the row being written: this is what makes a claim once only.
-      .where(past)
-      .returning(MARKED_COLUMNS)
-      .execute();
-    if (rows.length === 0) return 0;
-    const people = await peopleOf(trx, rows);
-    for (const e of rows) {
-      const p = people.get(e.id)!;
-      const recipients = mark === 'warning' ? [...p.supervisors, ...p.dispatchers] : [...p.supervisors, ...p.dispatchers, ...p.assignees];
-      const stage = stageName(e.state);
-      await notify(trx, {
-        recipients,
-        kind: mark === 'warning' ? 'events.deadline.warning' : 'events.deadline.overdue',
-        title: mark === 'warning' ? `事件即将超时：${e.code}` : `事件已超时：${e.code}`,
-        body: (mark === 'warning'
-          ? `${e.title}：“${stage}”环节将于${beijing(e.due_at)}到期，请抓紧办理。`
-          : `${e.title}：“${stage}”环节已于${beijing(e.due_at)}到期，请立即办理。`
-        ).slice(0, 4000),
-        link: `/console/events/${e.id}`,
-        at: now,
-      });
-      await appendAudit(
-        ctx.db,
-        {
-          actorId: null,
-          actorName: 'system',
-          action: mark === 'warning' ? 'events.deadline.warned' : 'events.deadline.overdue',
-          targetType: 'grid_event',
-          targetId: e.id,
-          orgNodeId: e.org_node_id,
-          details: { code: e.code, state: e.state, dueAt: e.due_at, notified: new Set(recipients).size },
-        },
-        trx,
-      );
-    }
-    return rows.length;
-  });
+/** Tells the people of events just marked (in the claiming transaction; see claimDeadlineMarks). */
+async function tell(ctx: PlatformContext, trx: Transaction<Database>, mark: DeadlineMark, rows: Marked[], now: Date): Promise<void> {
+  const people = await peopleOf(trx, rows);
+  for (const e of rows) {
+    const p = people.get(e.id)!;
+    const recipients = mark === 'warning' ? [...p.supervisors, ...p.dispatchers] : [...p.supervisors, ...p.dispatchers, ...p.assignees];
+    const stage = stageName(e.state);
+    await notify(trx, {
+      recipients,
+      kind: mark === 'warning' ? 'events.deadline.warning' : 'events.deadline.overdue',
+      title: mark === 'warning' ? `事件即将超时：${e.code}` : `事件已超时：${e.code}`,
+      body: (mark === 'warning'
+        ? `${e.title}：“${stage}”环节将于${beijingShort(e.due_at)}到期，请抓紧办理。`
+        : `${e.title}：“${stage}”环节已于${beijingShort(e.due_at)}到期，请立即办理。`
+      ).slice(0, 4000),
+      link: `/console/events/${e.id}`,
+      at: now,
+    });
+    await appendAudit(
+      ctx.db,
+      {
+        actorId: null,
+        actorName: 'system',
+        action: mark === 'warning' ? 'events.deadline.warned' : 'events.deadline.overdue',
+        targetType: 'grid_event',
+        targetId: e.id,
+        orgNodeId: e.org_node_id,
+        details: { code: e.code, state: e.state, dueAt: e.due_at, notified: new Set(recipients).size },
+      },
+      trx,
+    );
+  }
 }
 
 // ---------------------------------------------------------------- escalation
@@ -252,11 +214,4 @@ async function peopleOf(trx: Transaction<Database> | Executor, events: Marked[])
 
 function stageName(state: string): string {
   return (gridEventWorkflow.states as Record<string, { label?: { 'zh-CN': string } }>)[state]?.label?.['zh-CN'] ?? state;
-}
-
-/** `12月3日 10:30`, Beijing time. */
-function beijing(iso: string | null): string {
-  if (!iso) return '';
-  const d = new Date(Date.parse(iso) + 8 * 3_600_000);
-  return `${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
 }

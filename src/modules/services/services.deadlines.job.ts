@@ -1,10 +1,11 @@
-import type { ExpressionBuilder } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { PlatformContext } from '../../platform/context.js';
 import { appendAudit } from '../../platform/audit/audit.js';
 import { addWorkingDays, addWorkingHours, localDateOf, workingHoursBetween, type WorkCalendar } from '../../platform/calendar/working-time.js';
 import type { Database } from '../../platform/db/schema.js';
 import type { JobHandlerDefinition } from '../../platform/module.js';
 import { notify } from '../../platform/notify/notify.service.js';
+import { beijingShort, claimDeadlineMarks, type DeadlineMark } from '../../platform/workflow/deadline-marks.js';
 import * as repo from './applications.repository.js';
 import type { ServiceApplicationTable } from './applications.table.js';
 import { serviceApplicationWorkflow } from './services.workflow.js';
@@ -13,9 +14,9 @@ import { serviceApplicationWorkflow } from './services.workflow.js';
  * 时限预警 / 超时 of applications. Every minute, on whichever server process claims the job:
  * applications whose running stage (受理时限, or the promised 办结时限 from acceptance) has
  * passed 80 % of its working time are marked warned_at and their handlers told; those past
- * due are marked overdue_at and told again. A mark is claimed by a conditional UPDATE in the
- * same transaction as its notifications and audit row, so two processes never warn twice and
- * a crash warns nobody (the next run does). The service clears the marks whenever a new stage
+ * due are marked overdue_at and told again. Marks are claimed by the platform's
+ * claimDeadlineMarks in the same transaction as the notifications and audit rows, so two
+ * processes never warn twice and a crash warns nobody (the next run does). The service clears the marks whenever a new stage
  * clock starts, so each stage warns and goes overdue once.
  */
 
@@ -75,81 +76,51 @@ export const serviceDeadlineJob: JobHandlerDefinition = {
 /** One pass over every clock that has run past a mark; safe to run in several processes at once. */
 export async function runServiceDeadlineCheck(ctx: PlatformContext, opts: { batchSize?: number } = {}): Promise<DeadlineRun> {
   const now = ctx.now();
-  const batch = opts.batchSize ?? BATCH;
-  const out: DeadlineRun = { warned: 0, overdue: 0 };
-  for (;;) {
-    const n = await markBatch(ctx, 'warning', now, batch);
-    out.warned += n;
-    if (n < batch) break;
-  }
-  for (;;) {
-    const n = await markBatch(ctx, 'overdue', now, batch);
-    out.overdue += n;
-    if (n < batch) break;
-  }
-  return out;
+  const spec = { table: 'service_application', clockedStates: repo.CLOCKED_STATES, columns: MARKED_COLUMNS, batchSize: opts.batchSize ?? BATCH } as const;
+  type Column = (typeof MARKED_COLUMNS)[number];
+  const warned = await claimDeadlineMarks<'service_application', Column, Marked>(ctx, spec, 'warning', now, (trx, rows) => tell(ctx, trx, 'warning', rows, now));
+  const overdue = await claimDeadlineMarks<'service_application', Column, Marked>(ctx, spec, 'overdue', now, (trx, rows) => tell(ctx, trx, 'overdue', rows, now));
+  return { warned, overdue };
 }
 
 type Marked = Pick<ServiceApplicationTable, 'id' | 'code' | 'matter_name' | 'applicant_name' | 'state' | 'org_node_id' | 'org_path' | 'assignee_user_id' | 'due_at'>;
 const MARKED_COLUMNS = ['id', 'code', 'matter_name', 'applicant_name', 'state', 'org_node_id', 'org_path', 'assignee_user_id', 'due_at'] as const;
 
-/**
- * Claims up to `batch` applications past a mark and tells their handlers, in one transaction.
- * On PostgreSQL the candidates are locked with SKIP LOCKED and the UPDATE re-checks its
- * condition on the row it writes; on SQLite the UPDATE holds the only write lock until commit.
- */
-async function markBatch(ctx: PlatformContext, mark: 'warning' | 'overdue', now: Date, batch: number): Promise<number> {
-  const at = now.toISOString();
-  return ctx.db.kysely.transaction().execute(async (trx) => {
-    const past = (eb: ExpressionBuilder<Database, 'service_application'>) =>
-      mark === 'warning'
-        ? eb.and([eb('warn_at', '<=', at), eb('warned_at', 'is', null), eb('due_at', '>', at), eb('state', 'in', repo.CLOCKED_STATES)])
-        : eb.and([eb('due_at', '<=', at), eb('overdue_at', 'is', null), eb('state', 'in', repo.CLOCKED_STATES)]);
-    let candidates = trx.selectFrom('service_application').select('id').where(past).orderBy(mark === 'warning' ? 'warn_at' : 'due_at').limit(batch);
-    if (ctx.db.dialect === 'postgres') candidates = candidates.forUpdate().skipLocked();
-    const rows: Marked[] = await trx
-      .updateTable('service_application')
-      .set((eb) => (mark === 'warning' ? { warned_at: at } : { overdue_at: at, warned_at: eb.fn.coalesce('warned_at', eb.val(at)) }))
-      .where('id', 'in', candidates)
-      .where(past)
-      .returning(MARKED_COLUMNS)
-      .execute();
-    if (rows.length === 0) return 0;
-    // Handlers of each application's area: community staff at or above its node, and the assignee.
-    const byPath = new Map<string, string[]>();
-    for (const r of rows) {
-      if (!byPath.has(r.org_path)) byPath.set(r.org_path, (await repo.grantHoldersAbove(trx, r.org_path, ['community_staff'])).map((g) => g.user_id));
-    }
-    for (const r of rows) {
-      const recipients = [...(byPath.get(r.org_path) ?? []), ...(r.assignee_user_id ? [r.assignee_user_id] : [])];
-      const stage = stageName(r.state);
-      await notify(trx, {
-        recipients,
-        kind: mark === 'warning' ? 'services.deadline.warning' : 'services.deadline.overdue',
-        title: mark === 'warning' ? `服务申请即将超时：${r.code}` : `服务申请已超时：${r.code}`,
-        body: (mark === 'warning'
-          ? `${r.applicant_name}申请的“${r.matter_name}”（${stage}）将于${beijing(r.due_at)}到期，请抓紧办理。`
-          : `${r.applicant_name}申请的“${r.matter_name}”（${stage}）已于${beijing(r.due_at)}到期，请立即办理。`
-        ).slice(0, 4000),
-        link: `/console/service-applications/${r.id}`,
-        at: now,
-      });
-      await appendAudit(
-        ctx.db,
-        {
-          actorId: null,
-          actorName: 'system',
-          action: mark === 'warning' ? 'services.deadline.warned' : 'services.deadline.overdue',
-          targetType: 'service_application',
-          targetId: r.id,
-          orgNodeId: r.org_node_id,
-          details: { code: r.code, state: r.state, dueAt: r.due_at, notified: new Set(recipients).size },
-        },
-        trx,
-      );
-    }
-    return rows.length;
-  });
+/** Tells the handlers of applications just marked, in the claiming transaction (see claimDeadlineMarks). */
+async function tell(ctx: PlatformContext, trx: Transaction<Database>, mark: DeadlineMark, rows: Marked[], now: Date): Promise<void> {
+  // Handlers of each application's area: community staff at or above its node, and the assignee.
+  const byPath = new Map<string, string[]>();
+  for (const r of rows) {
+    if (!byPath.has(r.org_path)) byPath.set(r.org_path, (await repo.grantHoldersAbove(trx, r.org_path, ['community_staff'])).map((g) => g.user_id));
+  }
+  for (const r of rows) {
+    const recipients = [...(byPath.get(r.org_path) ?? []), ...(r.assignee_user_id ? [r.assignee_user_id] : [])];
+    const stage = stageName(r.state);
+    await notify(trx, {
+      recipients,
+      kind: mark === 'warning' ? 'services.deadline.warning' : 'services.deadline.overdue',
+      title: mark === 'warning' ? `服务申请即将超时：${r.code}` : `服务申请已超时：${r.code}`,
+      body: (mark === 'warning'
+        ? `${r.applicant_name}申请的“${r.matter_name}”（${stage}）将于${beijing(r.due_at)}到期，请抓紧办理。`
+        : `${r.applicant_name}申请的“${r.matter_name}”（${stage}）已于${beijing(r.due_at)}到期，请立即办理。`
+      ).slice(0, 4000),
+      link: `/console/service-applications/${r.id}`,
+      at: now,
+    });
+    await appendAudit(
+      ctx.db,
+      {
+        actorId: null,
+        actorName: 'system',
+        action: mark === 'warning' ? 'services.deadline.warned' : 'services.deadline.overdue',
+        targetType: 'service_application',
+        targetId: r.id,
+        orgNodeId: r.org_node_id,
+        details: { code: r.code, state: r.state, dueAt: r.due_at, notified: new Set(recipients).size },
+      },
+      trx,
+    );
+  }
 }
 
 function stageName(state: string): string {
@@ -157,8 +128,4 @@ function stageName(state: string): string {
 }
 
 /** `12月3日 17:30`, Beijing time. */
-export function beijing(iso: string | null): string {
-  if (!iso) return '';
-  const d = new Date(Date.parse(iso) + 8 * 3_600_000);
-  return `${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
-}
+export const beijing = beijingShort;
