@@ -132,6 +132,32 @@ export async function receiptCounts(db: Executor, noticeId: string, paths: strin
   return { total, read, informed, unreached: total - read - informed, withAccount: Number(row.with_account) };
 }
 
+/** The same counts for each of some nodes (grids), in one query: recipients joined to the node they live under. */
+export async function receiptCountsPerNode(db: Executor, noticeId: string, nodes: { id: string; path: string }[]) {
+  const out = new Map<string, { total: number; read: number; informed: number; unreached: number }>();
+  if (nodes.length === 0) return out;
+  const rows = await db
+    .selectFrom('notice_recipient as r')
+    .innerJoin('org_node as n', (j) => j.on(sql<boolean>`r.org_path >= n.path and r.org_path < n.path || ${prefixEnd('')}`))
+    .where('r.notice_id', '=', noticeId)
+    .where('n.id', 'in', nodes.map((n) => n.id))
+    .groupBy('n.id')
+    .select([
+      'n.id',
+      sql<number>`count(*)`.as('total'),
+      sql<number>`count(r.read_at)`.as('read'),
+      sql<number>`sum(case when r.read_at is null and r.informed_at is not null then 1 else 0 end)`.as('informed'),
+    ])
+    .execute();
+  for (const r of rows) {
+    const total = Number(r.total);
+    const read = Number(r.read);
+    const informed = Number(r.informed ?? 0);
+    out.set(r.id, { total, read, informed, unreached: total - read - informed });
+  }
+  return out;
+}
+
 /** Grids (or, without grids, communities) under the given paths, for the per-node breakdown. */
 export function nodesOfKind(db: Executor, paths: string[], kind: string) {
   return db

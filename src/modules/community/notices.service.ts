@@ -50,29 +50,42 @@ const categoryName = (c: string) => NOTICE_CATEGORIES.find((x) => x.code === c)?
 /** The Beijing calendar day of an instant (tags are valid by day). */
 const beijingDay = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 
-async function attachmentsOf(ctx: PlatformContext, row: NoticeRow) {
-  const ids = parseJson<string[]>(row.attachments, []);
-  const files = new Map((await repo.attachmentsByIds(ctx.db.kysely, ids)).map((a) => [a.id, a]));
-  return ids
-    .map((id) => files.get(id))
-    .filter((a): a is NonNullable<typeof a> => !!a)
-    .map((a) => ({ id: a.id, name: a.original_name, mime: a.mime, size: a.size }));
+/** What a page of notices refers to (publishing nodes, attachments), read once for the page. */
+async function lookupsFor(ctx: PlatformContext, rows: NoticeRow[]) {
+  const db = ctx.db.kysely;
+  const nodeIds = [...new Set(rows.map((r) => r.org_node_id))];
+  const fileIds = [...new Set(rows.flatMap((r) => parseJson<string[]>(r.attachments, [])))];
+  const [nodes, files] = await Promise.all([repo.nodesByIds(db, nodeIds), repo.attachmentsByIds(db, fileIds)]);
+  const byId = new Map(files.map((a) => [a.id, a]));
+  return {
+    nodeName: (row: NoticeRow) => nodes.find((n) => n.id === row.org_node_id)?.name ?? null,
+    attachments: (row: NoticeRow) =>
+      parseJson<string[]>(row.attachments, [])
+        .map((id) => byId.get(id))
+        .filter((a): a is NonNullable<typeof a> => !!a)
+        .map((a) => ({ id: a.id, name: a.original_name, mime: a.mime, size: a.size })),
+  };
 }
 
+type Lookups = Awaited<ReturnType<typeof lookupsFor>>;
+
 async function present(ctx: PlatformContext, row: NoticeRow) {
-  const [node] = await repo.nodesByIds(ctx.db.kysely, [row.org_node_id]);
+  return presentWith(await lookupsFor(ctx, [row]), row);
+}
+
+function presentWith(look: Lookups, row: NoticeRow) {
   const audience = parseJson<Audience>(row.audience, { nodeIds: [], tags: [], tagMode: 'any' });
   return {
     id: row.id,
     orgNodeId: row.org_node_id,
-    orgNodeName: node?.name ?? null,
+    orgNodeName: look.nodeName(row),
     category: row.category,
     categoryName: categoryName(row.category),
     title: row.title,
     body: row.body,
     audience: { nodeIds: audience.nodeIds, tags: audience.tags, tagMode: audience.tagMode },
     audienceLabel: row.audience_label,
-    attachments: await attachmentsOf(ctx, row),
+    attachments: look.attachments(row),
     channels: parseJson<string[]>(row.channels, []),
     pinned: row.pinned === 1,
     status: row.status,
@@ -298,7 +311,8 @@ export async function listForStaff(ctx: PlatformContext, actor: Actor, q: { stat
   let under: string | undefined;
   if (q.orgNodeId) under = (await repo.nodeById(db, q.orgNodeId))?.path ?? '/none/';
   const { items, total } = await repo.listForStaff(db, mine, [...ancestors], { status: q.status, under, limit: q.pageSize, offset: (q.page - 1) * q.pageSize });
-  return { items: await Promise.all(items.map((r) => present(ctx, r))), total, page: q.page, pageSize: q.pageSize };
+  const look = await lookupsFor(ctx, items);
+  return { items: items.map((r) => presentWith(look, r)), total, page: q.page, pageSize: q.pageSize };
 }
 
 export async function getForStaff(ctx: PlatformContext, actor: Actor, id: string) {
@@ -310,11 +324,11 @@ export async function getForStaff(ctx: PlatformContext, actor: Actor, id: string
     // Per grid inside what the caller follows (per community when the audience has no grids).
     let nodes = await repo.nodesOfKind(db, paths, 'grid');
     if (nodes.length === 0) nodes = await repo.nodesOfKind(db, paths, 'community');
-    const byNode = [];
-    for (const n of nodes) {
-      const c = await repo.receiptCounts(db, id, [n.path]);
-      if (c.total > 0) byNode.push({ orgNodeId: n.id, name: n.name, total: c.total, read: c.read, informed: c.informed, unreached: c.unreached });
-    }
+    const perNode = await repo.receiptCountsPerNode(db, id, nodes);
+    const byNode = nodes
+      .map((n) => ({ n, c: perNode.get(n.id) }))
+      .filter((x) => x.c && x.c.total > 0)
+      .map(({ n, c }) => ({ orgNodeId: n.id, name: n.name, total: c!.total, read: c!.read, informed: c!.informed, unreached: c!.unreached }));
     receipts = { ...counts, byNode };
   }
   return { ...(await present(ctx, row)), receipts };
@@ -369,15 +383,18 @@ export async function recordInformed(ctx: PlatformContext, actor: Actor, id: str
 const readerOf = (actor: Actor): repo.Reader => ({ personId: actor.personId, userId: actor.userId });
 
 async function presentMine(ctx: PlatformContext, row: NoticeRow & { read_at: string | null }) {
-  const [node] = await repo.nodesByIds(ctx.db.kysely, [row.org_node_id]);
+  return presentMineWith(await lookupsFor(ctx, [row]), row);
+}
+
+function presentMineWith(look: Lookups, row: NoticeRow & { read_at: string | null }) {
   return {
     id: row.id,
     category: row.category,
     categoryName: categoryName(row.category),
     title: row.title,
     body: row.body,
-    orgNodeName: node?.name ?? null,
-    attachments: await attachmentsOf(ctx, row),
+    orgNodeName: look.nodeName(row),
+    attachments: look.attachments(row),
     pinned: row.pinned === 1,
     publishedAt: row.published_at,
     readAt: row.read_at,
@@ -386,7 +403,8 @@ async function presentMine(ctx: PlatformContext, row: NoticeRow & { read_at: str
 
 export async function listMine(ctx: PlatformContext, actor: Actor, q: { page: number; pageSize: number }) {
   const { items, total, unread } = await repo.listMine(ctx.db.kysely, readerOf(actor), { limit: q.pageSize, offset: (q.page - 1) * q.pageSize });
-  return { items: await Promise.all(items.map((r) => presentMine(ctx, r))), total, unread, page: q.page, pageSize: q.pageSize };
+  const look = await lookupsFor(ctx, items);
+  return { items: items.map((r) => presentMineWith(look, r)), total, unread, page: q.page, pageSize: q.pageSize };
 }
 
 /** Opening a notice is its read receipt (the first time only). */
