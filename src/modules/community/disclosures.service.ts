@@ -95,13 +95,23 @@ async function attachmentRows(ctx: PlatformContext, ids: string[]) {
   return ids.map((id) => byId.get(id)).filter((r): r is NonNullable<typeof r> => !!r);
 }
 
+/** Items as pages show them; their nodes and attachments are read once for the whole page. */
+async function presentAll(ctx: PlatformContext, items: Item[], staff: boolean) {
+  const files = new Map((await attachmentRows(ctx, [...new Set(items.flatMap((r) => parseJson<string[]>(r.attachments, [])))])).map((a) => [a.id, a]));
+  const nodeIds = [...new Set(items.map((r) => r.org_node_id))];
+  const nodes = new Map(nodeIds.length ? (await ctx.db.kysely.selectFrom('org_node').select(['id', 'name']).where('id', 'in', nodeIds).execute()).map((n) => [n.id, n.name]) : []);
+  return items.map((r) => presentOne(r, staff, nodes.get(r.org_node_id) ?? null, parseJson<string[]>(r.attachments, []).flatMap((id) => files.get(id) ?? [])));
+}
+
 async function present(ctx: PlatformContext, r: Item, staff: boolean) {
-  const files = await attachmentRows(ctx, parseJson<string[]>(r.attachments, []));
-  const node = await ctx.db.kysely.selectFrom('org_node').select('name').where('id', '=', r.org_node_id).executeTakeFirst();
+  return (await presentAll(ctx, [r], staff))[0]!;
+}
+
+function presentOne(r: Item, staff: boolean, orgNodeName: string | null, files: Awaited<ReturnType<typeof attachmentRows>>) {
   return {
     id: r.id,
     orgNodeId: r.org_node_id,
-    orgNodeName: node?.name ?? null,
+    orgNodeName,
     category: r.category,
     categoryName: CATEGORY_NAMES[r.category],
     title: r.title,
@@ -267,7 +277,7 @@ export async function listForStaff(ctx: PlatformContext, actor: Actor, q: { stat
     base.selectAll().orderBy('created_at', 'desc').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(),
     base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
   ]);
-  return { items: await Promise.all(rows.map((r) => present(ctx, r, true))), total: Number(total.n), page: q.page, pageSize: q.pageSize };
+  return { items: await presentAll(ctx, rows, true), total: Number(total.n), page: q.page, pageSize: q.pageSize };
 }
 
 /** The public board of a community (and what its street publishes), by category. */
@@ -282,7 +292,7 @@ export async function listPublic(ctx: PlatformContext, q: { orgNodeId: string; c
     base.selectAll().orderBy('published_at', 'desc').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(),
     base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
   ]);
-  return { items: await Promise.all(rows.map((r) => present(ctx, r, false))), total: Number(total.n), page: q.page, pageSize: q.pageSize };
+  return { items: await presentAll(ctx, rows, false), total: Number(total.n), page: q.page, pageSize: q.pageSize };
 }
 
 export async function getPublic(ctx: PlatformContext, id: string) {
