@@ -3,6 +3,7 @@ import { platformCore } from './migrations/2026_11_26_0001_platform_core.js';
 import { workflowCalendarScheduler } from './migrations/2026_11_26_0002_workflow_calendar_scheduler.js';
 import { notifyFilesLedger } from './migrations/2026_11_26_0003_notify_files_ledger.js';
 import { notificationPreferences } from './migrations/2026_11_26_0004_notification_preferences.js';
+import { attachmentUse } from './migrations/2026_11_26_0005_attachment_use.js';
 import { registerAuthRoutes } from './auth/auth.routes.js';
 import { registerUserAdminRoutes } from './auth/users.routes.js';
 import { registerOrgRoutes } from './org/org.routes.js';
@@ -20,6 +21,7 @@ export const platformModule = defineModule({
     '2026_11_26_0002_workflow_calendar_scheduler': workflowCalendarScheduler,
     '2026_11_26_0003_notify_files_ledger': notifyFilesLedger,
     '2026_11_26_0004_notification_preferences': notificationPreferences,
+    '2026_11_26_0005_attachment_use': attachmentUse,
   },
   jobs: [...notifyJobs],
   routes: (app, ctx) => {

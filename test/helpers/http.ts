@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { LinliApp } from '../../src/platform/http/app.js';
 import { DEMO_PASSWORD } from '../../src/demo/accounts.js';
 
@@ -18,4 +19,17 @@ export async function loginAs(app: LinliApp, username: string, password = DEMO_P
   const cookie = `linli_sid=${setCookie.value}`;
   const csrf = String(body.csrfToken);
   return { cookie, csrf, headers: { cookie, 'x-csrf-token': csrf }, body };
+}
+
+/** Uploads a file through the platform's files endpoint, as the console's upload widget does; returns the attachment id. */
+export async function uploadFile(app: LinliApp, session: Session, purpose: string, file: { name: string; mime: string; bytes: Buffer }): Promise<string> {
+  const boundary = `----linli${randomBytes(8).toString('hex')}`;
+  const payload = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.mime}\r\n\r\n`),
+    file.bytes,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  const res = await app.inject({ method: 'POST', url: `/api/v1/files?purpose=${encodeURIComponent(purpose)}`, payload, headers: { ...session.headers, 'content-type': `multipart/form-data; boundary=${boundary}` } });
+  if (res.statusCode !== 201) throw new Error(`upload ${file.name} failed: ${res.statusCode} ${res.body}`);
+  return (res.json() as { id: string }).id;
 }

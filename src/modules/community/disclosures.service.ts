@@ -6,7 +6,7 @@ import type { RequestMeta } from '../../platform/auth/auth.service.js';
 import { maskSensitive } from '../../platform/cn/sensitive-scan.js';
 import { maskName } from '../../platform/crypto/mask.js';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors.js';
-import { registerAttachmentAccess } from '../../platform/files/files.service.js';
+import { attachmentOwners, registerAttachmentAccess, useAttachments } from '../../platform/files/files.service.js';
 import { addMessages } from '../../platform/i18n/i18n.js';
 import { newId } from '../../platform/ids.js';
 import { notify } from '../../platform/notify/notify.service.js';
@@ -189,6 +189,7 @@ export async function createItem(ctx: PlatformContext, actor: Actor, input: Item
   };
   await ctx.db.kysely.transaction().execute(async (trx) => {
     await trx.insertInto('disclosure_item').values(row).execute();
+    await useAttachments(trx, 'disclosure_item', row.id, parseJson<string[]>(row.attachments, []));
     await appendAudit(ctx.db, { actorId: actor.userId, actorName: actor.username, action: 'community.disclosure.create', targetType: 'disclosure', targetId: row.id, orgNodeId: row.org_node_id, ip: meta.ip, requestId: meta.requestId, details: { category: row.category } }, trx);
   });
   return present(ctx, row, true);
@@ -211,6 +212,7 @@ export async function updateItem(ctx: PlatformContext, actor: Actor, id: string,
   await ctx.db.kysely.transaction().execute(async (trx) => {
     const res = await trx.updateTable('disclosure_item').set(patch).where('id', '=', id).where('version', '=', input.expectedVersion).executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1) throw conflict('DISCLOSURE_STALE');
+    if (patch.attachments) await useAttachments(trx, 'disclosure_item', id, parseJson<string[]>(patch.attachments, []));
     await appendAudit(ctx.db, { actorId: actor.userId, actorName: actor.username, action: 'community.disclosure.update', targetType: 'disclosure', targetId: id, orgNodeId: row.org_node_id, ip: meta.ip, requestId: meta.requestId }, trx);
   });
   return present(ctx, (await loadForStaff(ctx, actor, id))!, true);
@@ -433,6 +435,7 @@ export async function warnLateDisclosures(ctx: PlatformContext): Promise<number>
 
 // Published attachments are public; drafts only for the author and staff of the area.
 registerAttachmentAccess(FILE_PURPOSE, async (ctx, actor, attachment) => {
-  const rows = await ctx.db.kysely.selectFrom('disclosure_item').select(['org_path', 'status']).where('attachments', 'like', `%"${attachment.id}"%`).execute();
+  const ids = await attachmentOwners(ctx.db.kysely, attachment.id, 'disclosure_item');
+  const rows = ids.length ? await ctx.db.kysely.selectFrom('disclosure_item').select(['org_path', 'status']).where('id', 'in', ids).execute() : [];
   return rows.some((r) => r.status === 'published' || canAt(actor, DISCLOSURE_MANAGE, r.org_path));
 });

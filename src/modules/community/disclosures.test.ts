@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, createTestPlatform, DIALECT_LABEL, type TestPlatform } from '../../../test/helpers/platform.js';
 import { seedFixture, type Fixture } from '../../../test/helpers/fixture.js';
-import { loginAs, type Session } from '../../../test/helpers/http.js';
+import { loginAs, uploadFile, type Session } from '../../../test/helpers/http.js';
 import { countAudit } from '../../platform/audit/audit.js';
 import { composeIdNumber } from '../../platform/cn/id-number.js';
 import type { LinliApp } from '../../platform/http/app.js';
@@ -22,17 +21,7 @@ describe(`public disclosure 居务公开 (${DIALECT_LABEL})`, () => {
   const call = (who: string | null, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) =>
     app.inject({ method, url, payload: payload as never, headers: who ? (method === 'GET' ? { cookie: s[who]!.cookie } : s[who]!.headers) : {} });
 
-  async function upload(name: string, mime: string, bytes: Buffer): Promise<string> {
-    const boundary = `----linli${randomBytes(8).toString('hex')}`;
-    const payload = Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: ${mime}\r\n\r\n`),
-      bytes,
-      Buffer.from(`\r\n--${boundary}--\r\n`),
-    ]);
-    const res = await app.inject({ method: 'POST', url: '/api/v1/files?purpose=community.disclosure', payload, headers: { ...s.xishan!.headers, 'content-type': `multipart/form-data; boundary=${boundary}` } });
-    expect(res.statusCode, res.body).toBe(201);
-    return (res.json() as { id: string }).id;
-  }
+  const upload = (name: string, mime: string, bytes: Buffer) => uploadFile(app, s.xishan!, 'community.disclosure', { name, mime, bytes });
 
   async function draft(body: Record<string, unknown>) {
     const res = await call('xishan', 'POST', '/api/v1/disclosures', { orgNodeId: fx.nodes.xishan.id, category: 'affairs', title: '低保对象公示', body: '公示内容', ...body });

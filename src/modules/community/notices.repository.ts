@@ -223,7 +223,9 @@ export function attachmentsByIds(db: Executor, ids: string[]) {
 
 /** Published notices (not withdrawn) holding this attachment that this person received. */
 export async function personReceivedAttachment(db: Executor, reader: Reader, attachmentId: string): Promise<boolean> {
-  const like = `%"${attachmentId.replace(/[%_"\\]/g, '')}"%`;
-  const row = await mine(db, reader).select('n.id').where('n.attachments', 'like', like).executeTakeFirst();
+  const row = await mine(db, reader)
+    .select('n.id')
+    .where('n.id', 'in', (eb) => eb.selectFrom('attachment_use').select('owner_id').where('attachment_id', '=', attachmentId).where('owner_type', '=', 'notice'))
+    .executeTakeFirst();
   return !!row;
 }

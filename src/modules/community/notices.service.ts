@@ -3,7 +3,7 @@ import { parseJson } from '../../platform/db/dialect.js';
 import { appendAudit } from '../../platform/audit/audit.js';
 import type { RequestMeta } from '../../platform/auth/auth.service.js';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.js';
-import { registerAttachmentAccess } from '../../platform/files/files.service.js';
+import { attachmentOwners, registerAttachmentAccess, useAttachments } from '../../platform/files/files.service.js';
 import { addMessages } from '../../platform/i18n/i18n.js';
 import { newId } from '../../platform/ids.js';
 import { notify } from '../../platform/notify/notify.service.js';
@@ -184,6 +184,7 @@ export async function createNotice(
   };
   await ctx.db.kysely.transaction().execute(async (trx) => {
     await repo.insertNotice(trx, row);
+    await useAttachments(trx, 'notice', row.id, attachments);
     await appendAudit(ctx.db, { actorId: actor.userId, actorName: actor.username, action: 'community.notice.create', targetType: 'notice', targetId: row.id, orgNodeId: node.id, ip: meta.ip, requestId: meta.requestId, details: { title: row.title, audience: a.label } }, trx);
   });
   return present(ctx, row);
@@ -221,6 +222,7 @@ export async function updateNotice(
   if (input.attachmentIds) patch.attachments = JSON.stringify(await checkAttachments(ctx, actor, input.attachmentIds));
   await ctx.db.kysely.transaction().execute(async (trx) => {
     if (!(await repo.updateNotice(trx, id, row.version, patch))) throw conflict('NOTICE_STALE');
+    if (input.attachmentIds) await useAttachments(trx, 'notice', id, parseJson<string[]>(patch.attachments!, []));
     await appendAudit(ctx.db, { actorId: actor.userId, actorName: actor.username, action: 'community.notice.update', targetType: 'notice', targetId: id, orgNodeId: row.org_node_id, ip: meta.ip, requestId: meta.requestId, details: { fields: Object.keys(input).filter((k) => k !== 'expectedVersion') } }, trx);
   });
   return present(ctx, (await repo.getNotice(ctx.db.kysely, id))!);
@@ -425,7 +427,8 @@ export async function openMine(ctx: PlatformContext, actor: Actor, id: string, m
 // Residents open the attachments of notices they received; staff who follow the notice too.
 registerAttachmentAccess(NOTICE_FILE_PURPOSE, async (ctx, actor, attachment) => {
   if (await repo.personReceivedAttachment(ctx.db.kysely, readerOf(actor), attachment.id)) return true;
-  const like = `%"${attachment.id}"%`;
-  const notices = await ctx.db.kysely.selectFrom('notice').select(['org_path']).where('attachments', 'like', like).execute();
-  return notices.some((n) => canAt(actor, NOTICE_TRACK, n.org_path) || canAt(actor, NOTICE_PUBLISH, n.org_path));
+  const ids = await attachmentOwners(ctx.db.kysely, attachment.id, 'notice');
+  const notices = ids.length ? await ctx.db.kysely.selectFrom('notice').selectAll().where('id', 'in', ids).execute() : [];
+  // Staff of the notice's node; once published, also the grid workers following their part of it.
+  return notices.some((n) => canAt(actor, NOTICE_TRACK, n.org_path) || canAt(actor, NOTICE_PUBLISH, n.org_path) || (n.status !== 'draft' && trackPaths(actor, n).length > 0));
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, createTestPlatform, DIALECT_LABEL, type TestPlatform } from '../../../test/helpers/platform.js';
 import { seedFixture, type Fixture } from '../../../test/helpers/fixture.js';
-import { loginAs, type Session } from '../../../test/helpers/http.js';
+import { loginAs, uploadFile, type Session } from '../../../test/helpers/http.js';
 import { countAudit } from '../../platform/audit/audit.js';
 import type { LinliApp } from '../../platform/http/app.js';
 import { newId } from '../../platform/ids.js';
@@ -156,6 +156,19 @@ describe(`notices 通知公告 (${DIALECT_LABEL})`, () => {
     expect(w.json()).toMatchObject({ status: 'withdrawn', withdrawReason: '内容有误，重新发布' });
     expect(((await call('resident01', 'GET', '/api/v1/me/notices')).json() as { items: { id: string }[] }).items.map((i) => i.id)).not.toContain(n.id);
     expect(await countAudit(platform.ctx.db, 'community.notice.withdraw')).toBe(1);
+  });
+
+  it('lets the people it reached and its staff open its attachments, and nobody else', async () => {
+    const pdf = await uploadFile(app, s.xishan!, 'community.notice', { name: '无障碍改造申请表.pdf', mime: 'application/pdf', bytes: Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n') });
+    const n = await draft('xishan', { title: '残疾人家庭无障碍改造', audience: { nodeIds: [fx.nodes.xishan.id], tags: ['残疾人'] }, attachmentIds: [pdf] });
+    // A draft's attachment is not the residents' yet.
+    expect((await call('resident01', 'GET', `/api/v1/files/${pdf}`)).statusCode).toBe(404);
+    await publish('xishan', n);
+    expect((await call('resident01', 'GET', `/api/v1/files/${pdf}`)).statusCode).toBe(200); // 朱志强, 残疾人
+    expect((await call('volunteer01', 'GET', `/api/v1/files/${pdf}`)).statusCode).toBe(404); // not in the audience
+    expect((await call('grid01', 'GET', `/api/v1/files/${pdf}`)).statusCode).toBe(200); // follows the community's notices
+    const uses = await platform.ctx.db.kysely.selectFrom('attachment_use').select(['owner_type', 'owner_id']).where('attachment_id', '=', pdf).execute();
+    expect(uses).toEqual([{ owner_type: 'notice', owner_id: n.id }]);
   });
 
   it('pins a notice above the newer ones', async () => {

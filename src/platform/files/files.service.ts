@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { PlatformContext } from '../context.js';
+import type { Executor } from '../db/database.js';
 import { appendAudit } from '../audit/audit.js';
 import type { RequestMeta } from '../auth/auth.service.js';
 import { AppError, badRequest, notFound } from '../errors.js';
@@ -34,6 +35,19 @@ const accessChecks = new Map<string, AccessCheck[]>();
 
 export function registerAttachmentAccess(purpose: string, check: AccessCheck): void {
   accessChecks.set(purpose, [...(accessChecks.get(purpose) ?? []), check]);
+}
+
+/** Records that `owner` now uses exactly these attachments (replacing what it used before), in the caller's transaction. */
+export async function useAttachments(db: Executor, ownerType: string, ownerId: string, attachmentIds: readonly string[]): Promise<void> {
+  await db.deleteFrom('attachment_use').where('owner_type', '=', ownerType).where('owner_id', '=', ownerId).execute();
+  const ids = [...new Set(attachmentIds)];
+  if (ids.length) await db.insertInto('attachment_use').values(ids.map((id) => ({ attachment_id: id, owner_type: ownerType, owner_id: ownerId }))).execute();
+}
+
+/** The records of one type that use an attachment (for the module's access check). */
+export async function attachmentOwners(db: Executor, attachmentId: string, ownerType: string): Promise<string[]> {
+  const rows = await db.selectFrom('attachment_use').select('owner_id').where('attachment_id', '=', attachmentId).where('owner_type', '=', ownerType).execute();
+  return rows.map((r) => r.owner_id);
 }
 
 function filesRoot(ctx: PlatformContext) {

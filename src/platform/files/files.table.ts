@@ -14,8 +14,16 @@ export interface AttachmentTable {
   created_at: string;
 }
 
+/** A record (owner_type `notice`, `disclosure_item` …) that uses an attachment. */
+export interface AttachmentUseTable {
+  attachment_id: string;
+  owner_type: string;
+  owner_id: string;
+}
+
 declare module '../db/schema.js' {
   interface Database {
     attachment: AttachmentTable;
+    attachment_use: AttachmentUseTable;
   }
 }
