@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import type { PlatformContext } from '../../platform/context.js';
-import type { Executor } from '../../platform/db/database.js';
 import { prefixEnd } from '../../platform/db/dialect.js';
 import { appendAudit } from '../../platform/audit/audit.js';
 import type { RequestMeta } from '../../platform/auth/auth.service.js';
@@ -13,6 +12,7 @@ import { newId } from '../../platform/ids.js';
 import { notify } from '../../platform/notify/notify.service.js';
 import type { Actor } from '../../platform/policy/actor.js';
 import { canAt, scopePaths } from '../../platform/policy/actor.js';
+import { eventCodes } from '../events/events.facts.js';
 import { reportEvent } from '../events/events.service.js';
 import { residentFacts } from '../registry/registry.facts.js';
 import { SUGGESTION_ANSWER } from './suggestions.policy.js';
@@ -60,13 +60,6 @@ function presentPublic(r: Row) {
 
 function presentOwn(r: Row, eventCode: string | null) {
   return { ...presentPublic(r), title: r.title, content: r.content, public: r.public === 1, eventCode, hiddenReason: r.hidden_reason };
-}
-
-async function eventCodes(db: Executor, ids: (string | null)[]) {
-  const real = ids.filter((x): x is string => !!x);
-  if (real.length === 0) return new Map<string, string>();
-  const rows = await db.selectFrom('grid_event').select(['id', 'code']).where('id', 'in', real).execute();
-  return new Map(rows.map((r) => [r.id, r.code]));
 }
 
 function presentStaff(r: Row, eventCode: string | null, now: Date) {
@@ -226,13 +219,19 @@ export async function hideSuggestion(ctx: PlatformContext, actor: Actor, id: str
   return getForStaff(ctx, actor, id);
 }
 
-/** 转为事件: the grid event loop takes it over; the suggestion remembers which event. */
+/**
+ * 转为事件: the grid event loop takes it over; the suggestion remembers which event. The event and
+ * the mark on the suggestion are written in one transaction (reportEvent's `inTransaction`): the
+ * mark is a conditional UPDATE … WHERE event_id IS NULL, so of two promotions at the same instant
+ * (two staff, two server processes) one commits its event and the other rolls back with 409.
+ */
 export async function promoteSuggestion(ctx: PlatformContext, actor: Actor, id: string, input: { categoryCode: string; urgency?: '一般' | '紧急' | '特急'; address?: string; attributes?: Record<string, string | string[]> }, meta: RequestMeta) {
   const row = await loadForStaff(ctx, actor, id);
   if (row.event_id) {
     const code = (await eventCodes(ctx.db.kysely, [row.event_id])).get(row.event_id) ?? '';
     throw conflict('SUGGESTION_ALREADY_PROMOTED', { code });
   }
+  const at = ctx.now().toISOString();
   const event = await reportEvent(
     ctx,
     { kind: 'user', actor },
@@ -248,10 +247,19 @@ export async function promoteSuggestion(ctx: PlatformContext, actor: Actor, id: 
       promotedFrom: `suggestion:${row.id}`,
     },
     meta,
+    {
+      inTransaction: async (trx, ev) => {
+        const res = await trx.updateTable('suggestion').set({ event_id: ev.id, updated_at: at }).where('id', '=', id).where('event_id', 'is', null).executeTakeFirst();
+        if (Number(res.numUpdatedRows) !== 1) {
+          // Someone else's promotion committed first: this event is rolled back with the throw.
+          const taken = await trx.selectFrom('suggestion').select('event_id').where('id', '=', id).executeTakeFirst();
+          const code = taken?.event_id ? ((await eventCodes(trx, [taken.event_id])).get(taken.event_id) ?? '') : '';
+          throw conflict('SUGGESTION_ALREADY_PROMOTED', { code });
+        }
+        await appendAudit(ctx.db, { actorId: actor.userId, actorName: actor.username, action: 'community.suggestion.promote', targetType: 'suggestion', targetId: id, orgNodeId: row.org_node_id, ip: meta.ip, requestId: meta.requestId, details: { event: ev.code } }, trx);
+      },
+    },
   );
-  const res = await ctx.db.kysely.updateTable('suggestion').set({ event_id: event.id, updated_at: ctx.now().toISOString() }).where('id', '=', id).where('event_id', 'is', null).executeTakeFirst();
-  if (Number(res.numUpdatedRows) !== 1) throw conflict('SUGGESTION_STALE');
-  await appendAudit(ctx.db, { actorId: actor.userId, actorName: actor.username, action: 'community.suggestion.promote', targetType: 'suggestion', targetId: id, orgNodeId: row.org_node_id, ip: meta.ip, requestId: meta.requestId, details: { event: event.code } });
   return { ...(await getForStaff(ctx, actor, id)), eventId: event.id };
 }
 

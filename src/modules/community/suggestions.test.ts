@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, createTestPlatform, DIALECT_LABEL, type TestPlatform } from '../../../test/helpers/platform.js';
+import { createTestApp, createTestPlatform, DIALECT_LABEL, IS_PG, type TestPlatform } from '../../../test/helpers/platform.js';
 import { seedFixture, type Fixture } from '../../../test/helpers/fixture.js';
 import { loginAs, type Session } from '../../../test/helpers/http.js';
 import { countAudit } from '../../platform/audit/audit.js';
+import { loadActor } from '../../platform/auth/auth.service.js';
+import type { PlatformContext } from '../../platform/context.js';
+import { openDatabase } from '../../platform/db/database.js';
 import type { LinliApp } from '../../platform/http/app.js';
 import { seedRegistryFixture, type RegistryFixture } from '../registry/registry.fixture.js';
+import { promoteSuggestion } from './suggestions.service.js';
 
 const DAY = 86_400_000;
 
@@ -93,6 +97,50 @@ describe(`suggestions 意见建议 (${DIALECT_LABEL})`, () => {
     expect(again.json().error.message).toContain(body.eventCode);
     const mine = (await call('resident01', 'GET', '/api/v1/me/suggestions')).json() as { items: { id: string; eventCode: string | null }[] };
     expect(mine.items.find((i) => i.id === a.id)!.eventCode).toBe(body.eventCode);
+  });
+
+  it('makes exactly one event when two staff promote the same suggestion at the same moment', async () => {
+    const a = await suggest('resident01', { category: '公共设施', title: '路灯不亮', content: '文苑路东段三盏路灯一直不亮，晚上很黑。' });
+    const [r1, r2] = await Promise.all([
+      call('xishan', 'POST', `/api/v1/suggestions/${a.id}/promote`, { categoryCode: '0101', attributes: { amount: 'cart' } }),
+      call('grid01', 'POST', `/api/v1/suggestions/${a.id}/promote`, { categoryCode: '0101', attributes: { amount: 'cart' } }),
+    ]);
+    expect([r1.statusCode, r2.statusCode].sort()).toEqual([200, 409]);
+    const events = await platform.ctx.db.kysely.selectFrom('grid_event').select(['id', 'code']).where('promoted_from', '=', `suggestion:${a.id}`).execute();
+    expect(events).toHaveLength(1);
+    const won = (r1.statusCode === 200 ? r1 : r2).json() as { eventId: string; eventCode: string };
+    expect(won).toMatchObject({ eventId: events[0]!.id, eventCode: events[0]!.code });
+    const refused = (r1.statusCode === 409 ? r1 : r2).json().error;
+    expect(refused.code).toBe('SUGGESTION_ALREADY_PROMOTED');
+    expect(refused.message).toContain(events[0]!.code);
+    const row = await platform.ctx.db.kysely.selectFrom('suggestion').select('event_id').where('id', '=', a.id).executeTakeFirstOrThrow();
+    expect(row.event_id).toBe(events[0]!.id);
+  });
+
+  it('makes exactly one event when two server processes promote the same suggestion at once', async () => {
+    // A second connection pool stands for a second server process (its own write batches); on
+    // PostgreSQL the two transactions really run side by side. SQLite has one writer: same database.
+    const other = IS_PG ? openDatabase(platform.config.databaseUrl, { schema: platform.schema, poolSize: 4 }) : platform.ctx.db;
+    try {
+      const second: PlatformContext = { ...platform.ctx, db: other };
+      const a = await suggest('resident01', { category: '环境卫生', title: '绿化带垃圾', content: '小区东门绿化带里堆了很多建筑垃圾。' });
+      const staff = (await loadActor(platform.ctx.db.kysely, fx.users.xishan!))!;
+      const worker = (await loadActor(platform.ctx.db.kysely, fx.users.grid01!))!;
+      const meta = { ip: '127.0.0.1', requestId: 'concurrent-promote' };
+      const input = { categoryCode: '0101', attributes: { amount: 'cart' } };
+      const results = await Promise.allSettled([promoteSuggestion(platform.ctx, staff, a.id, input, meta), promoteSuggestion(second, worker, a.id, input, meta)]);
+      const ok = results.filter((r): r is PromiseFulfilledResult<Awaited<ReturnType<typeof promoteSuggestion>>> => r.status === 'fulfilled');
+      const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      expect(ok).toHaveLength(1);
+      expect(refused).toHaveLength(1);
+      expect(refused[0]!.reason).toMatchObject({ status: 409, code: 'SUGGESTION_ALREADY_PROMOTED' });
+      const events = await platform.ctx.db.kysely.selectFrom('grid_event').select(['id', 'code']).where('promoted_from', '=', `suggestion:${a.id}`).execute();
+      expect(events.map((e) => e.id)).toEqual([ok[0]!.value.eventId]);
+      expect(refused[0]!.reason.params).toEqual({ code: events[0]!.code });
+      expect(await countAudit(platform.ctx.db, 'community.suggestion.promote')).toBe(3);
+    } finally {
+      if (other !== platform.ctx.db) await other.destroy();
+    }
   });
 
   it('hides one from the public list with a reason, and refuses bad input in the caller language', async () => {

@@ -8,7 +8,8 @@ import * as visits from './visits.service.js';
 
 /**
  * The demo's 走访: 西山社区 visits its 独居老人 weekly and its 低保 households monthly; grid01
- * has visited most of its elders this week (one visit found a broken stair light, now an event),
+ * has visited most of its elders this week (one visit found a broken stair light, now an event;
+ * an earlier one found an elder who cannot cook, now a 老年助餐 application made for her),
  * the rest are overdue, so the due list and the morning alert show something.
  */
 
@@ -39,6 +40,20 @@ export async function seedVisitsDemo(seed: DemoSeedContext) {
     }
     n++;
   }
+  // Five days ago: a need for meals, applied for on the spot (代办, ID card seen on paper).
+  let applied = 0;
+  const diner = elders[1];
+  if (diner) {
+    const when = now - 5 * DAY;
+    const v = await visits.recordVisit(at(when), grid01, { personId: diner.personId, kind: 'home', findings: '腿脚不便，自己做饭困难，子女在外地工作。', needs: [{ kind: '助餐', note: '希望每天中午送餐上门' }], attachmentIds: [] }, meta);
+    try {
+      await visits.needToApplication(at(when + 3_600_000), grid01, v.id, 0, { matter: 'laonian-zhucan', form: { way: '送餐上门', diet: '低盐、软食' }, files: [], paperMaterials: ['id-card'] }, meta);
+      applied = 1;
+    } catch (e) {
+      seed.log(`visits: the 助餐 need stayed a need (${(e as Error).message})`);
+    }
+    n++;
+  }
   const alerts = await visits.sendVisitAlerts(ctx);
-  seed.log(`visits: 2 plans, ${n} visits, ${alerts} overdue alert(s)`);
+  seed.log(`visits: 2 plans, ${n} visits, ${applied} need(s) applied for, ${alerts} overdue alert(s)`);
 }

@@ -2,6 +2,9 @@ import * as z from 'zod';
 import type { PlatformContext } from '../../platform/context.js';
 import type { LinliApp } from '../../platform/http/app.js';
 import { requestMeta } from '../../platform/http/app.js';
+import { localiseFormError } from '../services/applications.form.js';
+import { ZFormValues, ZMaterialFile } from '../services/applications.schema.js';
+import { ZMatterCode } from '../services/matters.schema.js';
 import { VISIT_PLAN, VISIT_RECORD } from './visits.policy.js';
 import * as visits from './visits.service.js';
 
@@ -15,12 +18,13 @@ const ZVisit = z.object({
   visitedAt: z.string(),
   kind: z.enum(['home', 'phone', 'other']),
   findings: z.string(),
-  needs: z.array(z.object({ kind: z.string(), note: z.string() })),
+  /** `application`: the service application the need became (代办), if it did. */
+  needs: z.array(z.object({ kind: z.string(), note: z.string(), application: z.object({ id: z.string(), code: z.string() }).nullable() })),
   attachmentIds: z.array(z.string()),
   eventCode: z.string().nullable(),
 });
 
-/** 走访 · 弱势关怀: plans, the due list, visit records, a need turned into an event. */
+/** 走访 · 弱势关怀: plans, the due list, visit records, a need turned into an event or an application. */
 export function registerVisitRoutes(app: LinliApp, ctx: PlatformContext) {
   app.get('/api/v1/visit-plans', { config: { policy: { permission: VISIT_RECORD } }, schema: { tags: TAGS, summary: '走访计划 / Visit plans of my area', response: { 200: z.object({ items: z.array(ZPlan) }) } } }, async (request) => visits.listPlans(ctx, request.actor!));
 
@@ -89,5 +93,36 @@ export function registerVisitRoutes(app: LinliApp, ctx: PlatformContext) {
       },
     },
     async (request) => visits.visitToEvent(ctx, request.actor!, request.params.id, request.body, requestMeta(request)),
+  );
+
+  app.post(
+    '/api/v1/visits/:id/needs/:index/application',
+    {
+      config: { policy: { permission: VISIT_RECORD } },
+      schema: {
+        tags: TAGS,
+        summary: '走访发现的需求转为办事申请（代办；另需代办权限）/ Turn a need found on a visit into a service application on the person’s behalf',
+        description:
+          'The need (0-based `index` in the visit’s needs) becomes an application the caller makes for the visited person through the service hall’s 代办 (needs `services.application.on-behalf` on their area as well: 403 otherwise). The matter’s form and required materials are checked as on any 代办: 400 `SERVICE_FORM_INVALID` with the fields, 400 `SERVICE_MATERIAL_REQUIRED` with the material (upload it or tick it as received on paper). Once per need: 409 `VISIT_NEED_ALREADY_APPLIED` with `details.applicationId`.',
+        params: z.object({ id: zId(), index: z.coerce.number().int().min(0).max(9) }),
+        body: z.object({
+          matter: ZMatterCode,
+          /** 代办原因; by default the need as found on the visit. */
+          note: z.string().trim().min(2).max(200).optional(),
+          form: ZFormValues.default({}),
+          files: z.array(ZMaterialFile).max(50).default([]),
+          paperMaterials: z.array(z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/)).max(30).default([]),
+        }),
+        response: { 201: z.object({ visitId: z.string(), needIndex: z.number(), applicationId: z.string(), applicationCode: z.string(), state: z.string(), dueAt: z.string().nullable() }) },
+      },
+    },
+    async (request, reply) => {
+      try {
+        return reply.status(201).send(await visits.needToApplication(ctx, request.actor!, request.params.id, request.params.index, request.body, requestMeta(request)));
+      } catch (e) {
+        // The services module's form problems come back per field, in the caller's language.
+        throw localiseFormError(e, request.locale);
+      }
+    },
   );
 }

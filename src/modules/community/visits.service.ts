@@ -1,4 +1,5 @@
 import type { PlatformContext } from '../../platform/context.js';
+import type { Executor } from '../../platform/db/database.js';
 import { parseJson } from '../../platform/db/dialect.js';
 import { appendAudit } from '../../platform/audit/audit.js';
 import type { RequestMeta } from '../../platform/auth/auth.service.js';
@@ -8,7 +9,9 @@ import { newId } from '../../platform/ids.js';
 import { notify } from '../../platform/notify/notify.service.js';
 import type { Actor } from '../../platform/policy/actor.js';
 import { canAt, scopePaths } from '../../platform/policy/actor.js';
+import { eventCodes } from '../events/events.facts.js';
 import { reportEvent } from '../events/events.service.js';
+import { APP_ON_BEHALF, submitOnBehalf, type MaterialFileInput } from '../services/applications.service.js';
 import { knownTagCodes, peopleBriefs, peopleHoldingTag } from '../registry/registry.facts.js';
 import { VISIT_PLAN, VISIT_RECORD } from './visits.policy.js';
 import type { VisitKind, VisitPlanTable, VisitRecordTable } from './visits.table.js';
@@ -18,8 +21,9 @@ import './visits.table.js';
  * 走访 · 弱势关怀: plans say whom to visit how often (独居老人 every 7 days, 困难家庭 every 30, as
  * data on registry tags); the due list shows each person's last visit and when the next is due;
  * a visit records who went, when, what they found, what the household needs and photos; a need
- * becomes a grid event in one step. Every morning (the `community.visit-alerts` job) each grid
- * worker with overdue visits in their grid gets one message. Visit notes are sensitive: reads are audited.
+ * becomes a grid event, or a service application made for the person (代办), in one step. Every
+ * morning (the `community.visit-alerts` job) each grid worker with overdue visits in their grid
+ * gets one message. Visit notes are sensitive: reads are audited.
  */
 
 addMessages({
@@ -29,7 +33,29 @@ addMessages({
   'error.VISIT_IN_FUTURE': { 'zh-CN': '走访时间不能晚于现在', en: 'A visit cannot be in the future' },
   'error.VISIT_ALREADY_EVENT': { 'zh-CN': '该走访已转为事件 {code}', en: 'This visit already became event {code}' },
   'error.VISIT_ATTACHMENT_INVALID': { 'zh-CN': '照片须是您本人上传的走访照片', en: 'Photos must be visit photos you uploaded' },
+  'error.VISIT_NEED_NOT_FOUND': { 'zh-CN': '该走访记录没有第 {index} 项需求', en: 'This visit has no need number {index}' },
+  'error.VISIT_NEED_ALREADY_APPLIED': { 'zh-CN': '该需求已转为办事申请 {code}', en: 'This need already became application {code}' },
+  'error.VISIT_NEED_IN_PROGRESS': { 'zh-CN': '该需求正在由他人转为办事申请，请稍后刷新', en: 'Someone is turning this need into an application right now; reload in a moment' },
+  'error.VISIT_APPLICATION_FORBIDDEN': {
+    'zh-CN': '您没有为该居民代办服务申请的权限（需要“代办”权限）',
+    en: 'You may not apply on behalf of this resident (the on-behalf permission is needed)',
+  },
+  'error.VISIT_STALE': { 'zh-CN': '该走访记录正被他人修改，请稍后重试', en: 'Someone else is changing this visit; try again' },
 });
+
+/**
+ * A need as stored in `visit_record.needs` (JSON). `application` is the service application it
+ * became; `claim` marks a conversion in progress (see `needToApplication`).
+ */
+interface StoredNeed {
+  kind: string;
+  note: string;
+  application?: { id: string; code: string };
+  claim?: { id: string; by: string; at: string };
+}
+
+/** How long a conversion in progress keeps others off a need (a process that died mid-way frees it after this). */
+const NEED_CLAIM_MS = 2 * 60_000;
 
 export const VISIT_FILE_PURPOSE = 'community.visit';
 const DAY = 86_400_000;
@@ -166,7 +192,7 @@ function presentVisit(r: VisitRecordTable, eventCode: string | null) {
     visitedAt: r.visited_at,
     kind: r.kind,
     findings: r.findings,
-    needs: parseJson<{ kind: string; note: string }[]>(r.needs, []),
+    needs: parseJson<StoredNeed[]>(r.needs, []).map((n) => ({ kind: n.kind, note: n.note, application: n.application ? { id: n.application.id, code: n.application.code } : null })),
     attachmentIds: parseJson<string[]>(r.attachments, []),
     eventCode,
   };
@@ -178,19 +204,23 @@ export async function visitsOf(ctx: PlatformContext, actor: Actor, personId: str
   const person = await db.selectFrom('person').select(['id', 'org_path']).where('id', '=', personId).executeTakeFirst();
   if (!person || !canAt(actor, VISIT_RECORD, person.org_path)) throw notFound('VISIT_PERSON_NOT_FOUND');
   const rows = await db.selectFrom('visit_record').selectAll().where('person_id', '=', personId).orderBy('visited_at', 'desc').limit(100).execute();
-  const eventIds = rows.map((r) => r.event_id).filter((x): x is string => !!x);
-  const codes = new Map(eventIds.length ? (await db.selectFrom('grid_event').select(['id', 'code']).where('id', 'in', eventIds).execute()).map((e) => [e.id, e.code]) : []);
+  const codes = await eventCodes(db, rows.map((r) => r.event_id));
   await appendAudit(ctx.db, { actorId: actor.userId, actorName: actor.username, action: 'community.visit.read', targetType: 'person', targetId: personId, ip: meta.ip, requestId: meta.requestId, details: { visits: rows.length } });
   return { items: rows.map((r) => presentVisit(r, r.event_id ? (codes.get(r.event_id) ?? null) : null)) };
 }
 
-/** A need found on a visit becomes a grid event (channel `visit`, `promotedFrom: visit:<id>`). */
+/**
+ * A need found on a visit becomes a grid event (channel `visit`, `promotedFrom: visit:<id>`). The
+ * event and the visit's `event_id` are written in one transaction (reportEvent's `inTransaction`,
+ * a conditional UPDATE … WHERE event_id IS NULL): of two conversions at the same instant one
+ * commits, the other rolls back its event and answers 409.
+ */
 export async function visitToEvent(ctx: PlatformContext, actor: Actor, visitId: string, input: { categoryCode: string; description?: string; attributes?: Record<string, string | string[]> }, meta: RequestMeta) {
   const db = ctx.db.kysely;
   const visit = await db.selectFrom('visit_record').selectAll().where('id', '=', visitId).executeTakeFirst();
   if (!visit || !canAt(actor, VISIT_RECORD, visit.org_path)) throw notFound('VISIT_NOT_FOUND');
   if (visit.event_id) {
-    const code = (await db.selectFrom('grid_event').select('code').where('id', '=', visit.event_id).executeTakeFirst())?.code ?? '';
+    const code = (await eventCodes(db, [visit.event_id])).get(visit.event_id) ?? '';
     throw conflict('VISIT_ALREADY_EVENT', { code });
   }
   // The event is located at the household's grid (or community), named by its node.
@@ -209,9 +239,116 @@ export async function visitToEvent(ctx: PlatformContext, actor: Actor, visitId: 
       promotedFrom: `visit:${visit.id}`,
     },
     meta,
+    {
+      inTransaction: async (trx, ev) => {
+        const res = await trx.updateTable('visit_record').set({ event_id: ev.id }).where('id', '=', visitId).where('event_id', 'is', null).executeTakeFirst();
+        if (Number(res.numUpdatedRows) !== 1) {
+          // Someone else's conversion committed first: this event is rolled back with the throw.
+          const taken = await trx.selectFrom('visit_record').select('event_id').where('id', '=', visitId).executeTakeFirst();
+          const code = taken?.event_id ? ((await eventCodes(trx, [taken.event_id])).get(taken.event_id) ?? '') : '';
+          throw conflict('VISIT_ALREADY_EVENT', { code });
+        }
+        await appendAudit(ctx.db, { actorId: actor.userId, actorName: actor.username, action: 'community.visit.event', targetType: 'person', targetId: visit.person_id, ip: meta.ip, requestId: meta.requestId, details: { visit: visit.id, event: ev.code } }, trx);
+      },
+    },
   );
-  await db.updateTable('visit_record').set({ event_id: event.id }).where('id', '=', visitId).where('event_id', 'is', null).execute();
   return { eventId: event.id, eventCode: event.code };
+}
+
+/**
+ * Rewrites a visit's needs as a compare-and-set on the stored text: `change` sees the needs as
+ * they are and returns them changed (or throws to refuse); when another writer changed the visit
+ * in between, the UPDATE matches nothing and it is read and tried again.
+ */
+async function changeNeeds(db: Executor, visitId: string, change: (needs: StoredNeed[]) => StoredNeed[]): Promise<StoredNeed[]> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const row = await db.selectFrom('visit_record').select('needs').where('id', '=', visitId).executeTakeFirst();
+    if (!row) throw notFound('VISIT_NOT_FOUND');
+    const next = change(parseJson<StoredNeed[]>(row.needs, []));
+    const res = await db.updateTable('visit_record').set({ needs: JSON.stringify(next) }).where('id', '=', visitId).where('needs', '=', row.needs).executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 1) return next;
+  }
+  throw conflict('VISIT_STALE');
+}
+
+export interface NeedApplicationInput {
+  /** The matter (事项编码, e.g. `dibao`, `laonian-zhucan`) the staff member chose. */
+  matter: string;
+  /** Why staff apply for them (代办原因); by default what the visit found. */
+  note?: string;
+  /** The matter's form fields the registry does not prefill. */
+  form: Record<string, unknown>;
+  /** Files the caller uploaded as materials (purpose `service.application`). */
+  files: MaterialFileInput[];
+  /** Materials received on paper at the visit. */
+  paperMaterials: string[];
+}
+
+/**
+ * A need found on a visit becomes a service application made for the visited person (代办, the
+ * services module's `submitOnBehalf`: its form, materials, duplicate and subtree checks, its
+ * audit and the resident's access log), and the need remembers which application.
+ *
+ * `submitOnBehalf` commits its own transaction, so this cannot share one with it. Instead the
+ * need is claimed first (compare-and-set on the visit's needs): a second conversion of the same
+ * need — also one sent at the same moment, from any process — finds the claim or the
+ * application and gets 409. A refusal by the services module releases the claim and is passed on
+ * as it is (400 with the form's fields or the missing material, 409 for an open application of
+ * the same matter). A process that dies between submitting and linking leaves a claim that
+ * lapses after NEED_CLAIM_MS; the application itself is in the queue with the visit as its reason.
+ */
+export async function needToApplication(ctx: PlatformContext, actor: Actor, visitId: string, index: number, input: NeedApplicationInput, meta: RequestMeta) {
+  const db = ctx.db.kysely;
+  const visit = await db.selectFrom('visit_record').selectAll().where('id', '=', visitId).executeTakeFirst();
+  if (!visit || !canAt(actor, VISIT_RECORD, visit.org_path)) throw notFound('VISIT_NOT_FOUND');
+  if (!canAt(actor, APP_ON_BEHALF, visit.org_path)) throw forbidden('VISIT_APPLICATION_FORBIDDEN');
+  const now = ctx.now();
+  const claim = { id: newId(now.getTime()), by: actor.userId, at: now.toISOString() };
+  const claimed = await changeNeeds(db, visit.id, (needs) => {
+    const need = needs[index];
+    if (!need) throw notFound('VISIT_NEED_NOT_FOUND', { index: index + 1 });
+    if (need.application) throw conflict('VISIT_NEED_ALREADY_APPLIED', { code: need.application.code }, { applicationId: need.application.id, applicationCode: need.application.code });
+    if (need.claim && now.getTime() - Date.parse(need.claim.at) < NEED_CLAIM_MS) throw conflict('VISIT_NEED_IN_PROGRESS');
+    return needs.map((n, i) => (i === index ? { ...n, claim } : n));
+  });
+  const found = claimed[index]!;
+  const reason = (input.note?.trim() || `走访发现需求：${found.kind}${found.note ? `，${found.note}` : ''}`).slice(0, 200);
+  let submitted: Awaited<ReturnType<typeof submitOnBehalf>>;
+  try {
+    submitted = await submitOnBehalf(ctx, actor, { personId: visit.person_id, matterCode: input.matter, form: input.form, files: input.files, reason, paperMaterials: input.paperMaterials }, meta);
+  } catch (e) {
+    // Free the need for another try; if even that fails, the claim lapses on its own.
+    await changeNeeds(db, visit.id, (needs) => needs.map((n, i) => (i === index && n.claim?.id === claim.id ? withoutClaim(n) : n))).catch(() => undefined);
+    throw e;
+  }
+  await db.transaction().execute(async (trx) => {
+    await changeNeeds(trx, visit.id, (needs) => {
+      const n = needs[index];
+      // Only after the claim lapsed could someone else have linked one meanwhile: theirs stays.
+      if (!n || n.application) throw conflict('VISIT_NEED_ALREADY_APPLIED', { code: n?.application?.code ?? '' }, n?.application ? { applicationId: n.application.id, applicationCode: n.application.code } : undefined);
+      return needs.map((x, i) => (i === index ? { ...withoutClaim(x), application: { id: submitted.id, code: submitted.code } } : x));
+    });
+    await appendAudit(
+      ctx.db,
+      {
+        actorId: actor.userId,
+        actorName: actor.username,
+        action: 'community.visit.application',
+        targetType: 'person',
+        targetId: visit.person_id,
+        ip: meta.ip,
+        requestId: meta.requestId,
+        details: { visit: visit.id, need: index, kind: found.kind, matter: input.matter, application: submitted.code },
+      },
+      trx,
+    );
+  });
+  return { visitId: visit.id, needIndex: index, applicationId: submitted.id, applicationCode: submitted.code, state: submitted.state, dueAt: submitted.dueAt };
+}
+
+function withoutClaim(n: StoredNeed): StoredNeed {
+  const { claim: _claim, ...rest } = n;
+  return rest;
 }
 
 /**

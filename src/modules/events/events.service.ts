@@ -59,6 +59,19 @@ export interface ReportEventInput {
   promotedFrom?: string;
 }
 
+/** What a caller may add to a report (see `reportEvent`). */
+export interface ReportEventOptions {
+  /**
+   * Runs in the report's own transaction, after the event row, its workflow case and its audit
+   * entry are written, with the new event's id and code. A promoting caller marks its source
+   * there (a conditional `UPDATE … SET event_id = :id WHERE event_id IS NULL`) and throws when
+   * someone else was first: the event and the mark commit together or not at all, so one source
+   * never becomes two events. The rules of `batchedWrite`'s work apply: only `trx` for the
+   * database, it may run twice, a throw rolls back this report alone.
+   */
+  inTransaction?: (trx: Transaction<Database>, event: { id: string; code: string }) => Promise<void>;
+}
+
 export interface ReportedEvent {
   id: string;
   code: string;
@@ -132,9 +145,10 @@ addMessages({
 /**
  * 上报: from the resident app, a patrol, a phone call, a hotline work order, Open311, or a
  * promoted suggestion/visit. One transaction: the event row, its workflow case (clock started
- * at the category's response limit × urgency), its photos and the audit record.
+ * at the category's response limit × urgency), its photos and the audit record — and, for a
+ * promotion, the caller's `options.inTransaction` marking its source.
  */
-export async function reportEvent(ctx: PlatformContext, reporter: EventReporter, input: ReportEventInput, meta: RequestMeta): Promise<ReportedEvent> {
+export async function reportEvent(ctx: PlatformContext, reporter: EventReporter, input: ReportEventInput, meta: RequestMeta, options: ReportEventOptions = {}): Promise<ReportedEvent> {
   const actor = reporter.actor;
   const db = ctx.db.kysely;
   const channel = input.channel;
@@ -270,6 +284,7 @@ export async function reportEvent(ctx: PlatformContext, reporter: EventReporter,
       },
       trx,
     );
+    if (options.inTransaction) await options.inTransaction(trx, { id, code });
     return { id, code, state: 'reported' as EventState, dueAt: instance.dueAt, orgNodeId: place.node.id, createdAt: at };
   });
 }
