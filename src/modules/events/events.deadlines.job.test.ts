@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestPlatform, DATABASE_URL, DIALECT_LABEL, IS_PG } from '../../../test/helpers/platform.js';
+import { createTestPlatform, DIALECT_LABEL } from '../../../test/helpers/platform.js';
 import { seedFixture } from '../../../test/helpers/fixture.js';
 import { newId } from '../../platform/ids.js';
 import type { Actor } from '../../platform/policy/actor.js';
@@ -296,7 +296,7 @@ describe(`deadline job in two server processes (${DIALECT_LABEL})`, () => {
     }
 
     const now = bj('2026-12-08T11:10:00').toISOString();
-    const base = { url: IS_PG ? DATABASE_URL : w.platform.config.databaseUrl, schema: w.platform.schema, dataDir: w.platform.config.dataDir, now };
+    const base = { url: w.platform.config.databaseUrl, schema: w.platform.schema, dataDir: w.platform.config.dataDir, now };
     const children = [startChild({ ...base, worker: 'server-one' }), startChild({ ...base, worker: 'server-two' })];
     await Promise.all(children.map((c) => c.ready));
     children.forEach((c) => c.go());

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestPlatform, DATABASE_URL, DIALECT_LABEL, IS_PG, type TestPlatform } from '../../../test/helpers/platform.js';
+import { createTestPlatform, DIALECT_LABEL, IS_PG, type TestPlatform } from '../../../test/helpers/platform.js';
 import { openDatabase, type Db } from '../db/database.js';
 import * as sut from './ledger.service.js';
 
@@ -155,7 +155,7 @@ describe(`ledger (${DIALECT_LABEL})`, () => {
 
   it('lets exactly 5 of 20 concurrent redemptions through against a balance that covers 5', async () => {
     // PostgreSQL: a pool of its own so the 20 transactions really run side by side.
-    const concurrentDb = IS_PG ? openDatabase(DATABASE_URL, { schema: platform.schema, poolSize: 20 }) : platform.ctx.db;
+    const concurrentDb = IS_PG ? openDatabase(platform.config.databaseUrl, { schema: platform.schema, poolSize: 20 }) : platform.ctx.db;
     try {
       await openPointsAccounts('u-race');
       await award('u-race', 50);

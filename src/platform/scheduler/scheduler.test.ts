@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestPlatform, DATABASE_URL, DIALECT_LABEL, IS_PG, type TestPlatform } from '../../../test/helpers/platform.js';
+import { createTestPlatform, DIALECT_LABEL, type TestPlatform } from '../../../test/helpers/platform.js';
 import { openDatabase, type Db } from '../db/database.js';
 import type { PlatformContext } from '../context.js';
 import type { JobHandlerDefinition } from '../module.js';
@@ -240,7 +240,7 @@ describe(`scheduler (${DIALECT_LABEL})`, () => {
 
   it('two servers with their own connection pools run each of 50 jobs exactly once', async () => {
     // A second, independent connection to the same database: another server process's pool.
-    const url = IS_PG ? DATABASE_URL : ctx.config.databaseUrl;
+    const url = ctx.config.databaseUrl;
     const db2: Db = openDatabase(url, { schema: platform.schema, poolSize: 4 });
     try {
       const ctx2: PlatformContext = { ...ctx, db: db2 };
