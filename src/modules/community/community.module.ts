@@ -27,6 +27,22 @@ import './surveys.policy.js';
 import { registerSurveyRoutes } from './surveys.routes.js';
 import { seedSurveysDemo } from './surveys.demo.js';
 import { surveyCloseJob } from './surveys.job.js';
+import { createForum } from './migrations/2026_11_26_0450_create_forum.js';
+import './forum.table.js';
+import './forum.policy.js';
+import { registerForumRoutes } from './forum.routes.js';
+import { seedForumDemo } from './forum.demo.js';
+import { createOpinion } from './migrations/2026_11_26_0460_create_opinion.js';
+import './opinion.table.js';
+import './opinion.policy.js';
+import { registerOpinionRoutes } from './opinion.routes.js';
+import { opinionIngestJob } from './opinion.job.js';
+import { seedOpinionDemo } from './opinion.demo.js';
+import { createMediation } from './migrations/2026_11_26_0470_create_mediation.js';
+import './mediation.table.js';
+import './mediation.policy.js';
+import { registerMediationRoutes } from './mediation.routes.js';
+import { seedMediationDemo } from './mediation.demo.js';
 
 /**
  * 虚拟社区 (online community): notices (通知公告), suggestions (意见建议), surveys (民意调查) and
@@ -41,14 +57,20 @@ export const communityModule = defineModule({
     '2026_11_26_0430_create_disclosures': createDisclosures,
     '2026_11_26_0440_create_visits': createVisits,
     '2026_11_26_0420_create_surveys': createSurveys,
+    '2026_11_26_0450_create_forum': createForum,
+    '2026_11_26_0460_create_opinion': createOpinion,
+    '2026_11_26_0470_create_mediation': createMediation,
   },
-  jobs: [disclosureLateJob, visitAlertJob, surveyCloseJob],
+  jobs: [disclosureLateJob, visitAlertJob, surveyCloseJob, opinionIngestJob],
   routes: async (app, ctx) => {
     registerNoticeRoutes(app, ctx);
     registerSuggestionRoutes(app, ctx);
     registerDisclosureRoutes(app, ctx);
     registerVisitRoutes(app, ctx);
     registerSurveyRoutes(app, ctx);
+    registerForumRoutes(app, ctx);
+    registerOpinionRoutes(app, ctx);
+    registerMediationRoutes(app, ctx);
   },
   seedDemo: async (seed) => {
     await seedNoticesDemo(seed);
@@ -56,5 +78,9 @@ export const communityModule = defineModule({
     await seedDisclosuresDemo(seed);
     await seedVisitsDemo(seed);
     await seedSurveysDemo(seed);
+    await seedForumDemo(seed);
+    await seedMediationDemo(seed);
+    // Last: reads what the other seeds wrote.
+    await seedOpinionDemo(seed);
   },
 });

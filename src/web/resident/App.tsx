@@ -10,6 +10,7 @@ import HomePage from './pages/HomePage.js';
 import './services/more.titles.js';
 import './services/titles.js';
 import './community/surveys.titles.js';
+import './community/forum.titles.js';
 
 // Only the home page is in the entry chunk; the other tabs load when first opened.
 const ServicesPage = lazy(() => import('./pages/ServicesPage.js'));
@@ -29,6 +30,12 @@ const SurveysPage = lazy(() => import('./community/SurveysPage.js'));
 const SurveyDetailPage = lazy(() => import('./community/SurveysPage.js').then((m) => ({ default: m.SurveyDetailPage })));
 const DisclosuresPage = lazy(() => import('./community/DisclosuresPage.js'));
 const DisclosureDetailPage = lazy(() => import('./community/DisclosuresPage.js').then((m) => ({ default: m.DisclosureDetailPage })));
+// 兴趣社区
+const ForumGroupsPage = lazy(() => import('./community/ForumGroupsPage.js'));
+const ForumGroupPage = lazy(() => import('./community/ForumGroupPage.js'));
+const ForumPostPage = lazy(() => import('./community/ForumPostPage.js'));
+const MediationListPage = lazy(() => import('./community/MediationPage.js'));
+const MediationDetailPage = lazy(() => import('./community/MediationPage.js').then((m) => ({ default: m.MediationDetailPage })));
 // 办事指南, 在线办理, 我的办事 (UI-A)
 const MattersPage = lazy(() => import('./services/MattersPage.js'));
 const GuidePage = lazy(() => import('./services/GuidePage.js'));
@@ -62,6 +69,11 @@ const PAGE_TITLES: [RegExp, string][] = [
   [/^\/surveys$/, 'rsv2.title'],
   [/^\/surveys\/[^/]+$/, 'rsv2.titleDetail'],
   [/^\/disclosures(\/[^/]+)?$/, 'disc.pageTitle'],
+  [/^\/groups$/, 'forum.title'],
+  [/^\/groups\/[^/]+$/, 'forum.titleGroup'],
+  [/^\/posts\/[^/]+$/, 'forum.titlePost'],
+  [/^\/me\/mediation$/, 'rmd.title'],
+  [/^\/me\/mediation\/[^/]+$/, 'rmd.titleDetail'],
   // UI-A
   [/^\/services\/matters$/, 'rsv.title.guide'],
   [/^\/services\/matters\/[^/]+$/, 'rsv.title.matter'],
@@ -144,6 +156,11 @@ export function App() {
                 <Route path="/surveys/:id" component={SurveyDetailPage} />
                 <Route path="/disclosures" component={DisclosuresPage} />
                 <Route path="/disclosures/:id" component={DisclosureDetailPage} />
+                <Route path="/groups" component={ForumGroupsPage} />
+                <Route path="/groups/:id" component={ForumGroupPage} />
+                <Route path="/posts/:id" component={ForumPostPage} />
+                <Route path="/me/mediation" component={MediationListPage} />
+                <Route path="/me/mediation/:id" component={MediationDetailPage} />
                 <Route path="/services/matters" component={MattersPage} />
                 <Route path="/services/matters/:code" component={GuidePage} />
                 <Route path="/services/matters/:code/apply" component={ApplyPage} />

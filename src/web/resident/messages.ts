@@ -71,6 +71,10 @@ addMessages({
   'rev.mineHint': { 'zh-CN': '我反映的问题和办理进度', en: 'What I reported and how it is going' },
   'rev.mapHint': { 'zh-CN': '社区里反映的问题和办理状态（匿名）', en: 'Problems in the community and where they stand (anonymous)' },
 
+  // 纠纷调解: titles of a party's own pages (the top bar needs them before the chunk loads).
+  'rmd.title': { 'zh-CN': '我的调解', en: 'My mediation cases' },
+  'rmd.titleDetail': { 'zh-CN': '调解案件', en: 'Mediation case' },
+
   'login.title': { 'zh-CN': '居民登录', en: 'Resident login' },
   'login.usernamePlaceholder': { 'zh-CN': '请输入用户名', en: 'Your username' },
   'login.passwordPlaceholder': { 'zh-CN': '请输入密码', en: 'Your password' },

@@ -60,6 +60,13 @@ export default function CommunityPage() {
         </span>
         <span aria-hidden="true">›</span>
       </Link>
+      <Link href="/groups" className="r-nav-link r-card" data-testid="community-forum-link">
+        <span>
+          <strong>{t('forum.title')}</strong>
+          <span className="r-muted r-nav-link-hint">{t('forum.linkHint')}</span>
+        </span>
+        <span aria-hidden="true">›</span>
+      </Link>
       <Link href="/community/map" className="r-nav-link r-card" data-testid="community-map-link">
         <span>
           <strong>{t('rev.title.map')}</strong>

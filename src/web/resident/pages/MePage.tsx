@@ -7,6 +7,7 @@ import { logout, useSession } from '../../shared/session.js';
 import { ElderlyPanel } from '../components/ElderlyPanel.js';
 import { InlineMessage } from '../components/InlineMessage.js';
 import { LanguageSwitch } from '../components/LanguageSwitch.js';
+import { MediationMeLink } from '../community/MediationPage.js';
 
 export default function MePage() {
   const { t } = useI18n();
@@ -70,6 +71,7 @@ export default function MePage() {
                 <span aria-hidden="true">›</span>
               </Link>
             )}
+            <MediationMeLink />
             <Link href="/me/notifications" className="r-nav-link" data-testid="me-notifications-link">
               <strong>{t('prefs.title')}</strong>
               <span aria-hidden="true">›</span>

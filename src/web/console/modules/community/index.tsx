@@ -136,6 +136,9 @@ addMessages({
   'sg.hideReason': { 'zh-CN': '不予公开的原因', en: 'Why it is not shown' },
   'sg.hide': { 'zh-CN': '不予公开', en: 'Hide from public' },
   'csv.menu': { 'zh-CN': '民意调查', en: 'Surveys' },
+  'fm.menu': { 'zh-CN': '兴趣社区', en: 'Forum' },
+  'md.menu': { 'zh-CN': '纠纷调解', en: 'Mediation' },
+  'op.menu': { 'zh-CN': '舆情监测', en: 'Opinion trends' },
 });
 
 const NoticesPage = lazy(() => import('./NoticesPage.js'));
@@ -143,6 +146,9 @@ const SurveysPage = lazy(() => import('./SurveysPage.js'));
 const SuggestionsPage = lazy(() => import('./SuggestionsPage.js'));
 const DisclosuresPage = lazy(() => import('./DisclosuresPage.js'));
 const VisitsPage = lazy(() => import('./VisitsPage.js'));
+const ForumPage = lazy(() => import('./ForumPage.js'));
+const MediationPage = lazy(() => import('./MediationPage.js'));
+const OpinionPage = lazy(() => import('./OpinionPage.js'));
 
 export const communityModule: ConsoleModule = {
   name: 'community',
@@ -180,6 +186,14 @@ export const communityModule: ConsoleModule = {
       visible: (me) => me.roles.some((r) => ['community_staff', 'dispatcher', 'party_secretary'].includes(r.role)),
     },
     {
+      key: 'forum',
+      path: '/community/forum',
+      label: 'fm.menu',
+      icon: <Icon name="team" />,
+      order: 48,
+      visible: (me) => me.roles.some((r) => ['community_staff', 'grid_worker', 'system_admin'].includes(r.role)),
+    },
+    {
       key: 'visits',
       path: '/community/visits',
       label: 'vs.menu',
@@ -187,9 +201,28 @@ export const communityModule: ConsoleModule = {
       order: 48,
       visible: (me) => me.roles.some((r) => ['community_staff', 'grid_worker'].includes(r.role)),
     },
+    {
+      key: 'opinion',
+      path: '/community/opinion',
+      label: 'op.menu',
+      icon: <Icon name="bell" />,
+      order: 49,
+      visible: (me) => me.roles.some((r) => ['community_staff', 'grid_worker', 'dispatcher'].includes(r.role)),
+    },
+    {
+      key: 'mediation',
+      path: '/community/mediation',
+      label: 'md.menu',
+      icon: <Icon name="shield" />,
+      order: 49,
+      visible: (me) => me.roles.some((r) => ['community_staff', 'grid_worker'].includes(r.role)),
+    },
   ],
   routes: [
+    { path: '/community/opinion', component: OpinionPage },
     { path: '/community/visits', component: VisitsPage },
+    { path: '/community/forum', component: ForumPage },
+    { path: '/community/mediation/:id?', component: MediationPage },
     { path: '/community/disclosures', component: DisclosuresPage },
     { path: '/community/notices/:id?', component: NoticesPage },
     { path: '/community/suggestions/:id?', component: SuggestionsPage },
