@@ -25,6 +25,8 @@
  * The service hall (bench/services.ts): guide search p95 over the seeded catalogue
  * (BENCH_GUIDE_SEARCHES queries per row, default 1,000) and application submissions per second
  * (BENCH_APPLICATIONS, default 300): BENCH_ONLY=services runs only that section and splices it in.
+ * Opinion trends (bench/community.ts): BENCH_OPINION_TEXTS (default 20,000) ingested;
+ * BENCH_ONLY=community runs only that section and splices it in.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -47,6 +49,7 @@ import { newNodeRow } from '../src/platform/org/org.service.js';
 import { generateCity } from './generate-city.js';
 import { benchEvents, eventsSection, type EventsFigures } from './events.js';
 import { benchServices, servicesSection, type ServicesFigures } from './services.js';
+import { benchCommunity, communitySection, type CommunityFigures } from './community.js';
 import ExcelJS from 'exceljs';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
@@ -77,6 +80,7 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const EVENT_REPORTS = Number(process.env.BENCH_EVENT_REPORTS ?? 2_000);
 const GUIDE_SEARCHES = Number(process.env.BENCH_GUIDE_SEARCHES ?? 1_000);
 const APPLICATIONS = Number(process.env.BENCH_APPLICATIONS ?? 300);
+const OPINION_TEXTS = Number(process.env.BENCH_OPINION_TEXTS ?? 20_000);
 
 const lines: string[] = [];
 const log = (msg: string) => console.log(msg);
@@ -821,6 +825,16 @@ async function main() {
     console.log('\n' + section.join('\n'));
     return;
   }
+  if (process.env.BENCH_ONLY === 'community') {
+    const only = process.env.BENCH_DB;
+    const figs: CommunityFigures[] = [];
+    if (only !== 'postgres') figs.push(await benchCommunity('sqlite', openFresh, { texts: OPINION_TEXTS, log }));
+    if (withPg && only !== 'sqlite') figs.push(await benchCommunity('postgres', openFresh, { texts: OPINION_TEXTS, log }));
+    const section = communitySection(figs, machine());
+    spliceSection(section, '## Online community');
+    console.log('\n' + section.join('\n'));
+    return;
+  }
   if (process.env.BENCH_ONLY === 'services') {
     const only = process.env.BENCH_DB;
     const figs: ServicesFigures[] = [];
@@ -851,6 +865,8 @@ async function main() {
   if (withPg) events.push(await benchEvents('postgres', openFresh, { events: EVENTS, reports: EVENT_REPORTS, log }));
   const services = [await benchServices('sqlite', openFresh, { searches: GUIDE_SEARCHES, submissions: APPLICATIONS, log })];
   if (withPg) services.push(await benchServices('postgres', openFresh, { searches: GUIDE_SEARCHES, submissions: APPLICATIONS, log }));
+  const community = [await benchCommunity('sqlite', openFresh, { texts: OPINION_TEXTS, log })];
+  if (withPg) community.push(await benchCommunity('postgres', openFresh, { texts: OPINION_TEXTS, log }));
 
   const date = new Date().toISOString().slice(0, 10);
   lines.push('# Benchmarks', '');
@@ -893,6 +909,7 @@ async function main() {
   lines.push(...registrySection(registry));
   lines.push(...eventsSection(events, machine()));
   lines.push(...servicesSection(services, machine()));
+  lines.push(...communitySection(community, machine()));
   fs.mkdirSync(path.join(root, 'docs'), { recursive: true });
   fs.writeFileSync(path.join(root, 'docs', 'benchmarks.md'), lines.join('\n'));
   console.log('\n' + lines.join('\n'));
