@@ -1,14 +1,15 @@
 import { useState } from 'react';
 import { Link } from 'wouter';
-import { Alert, Button, Card, Checkbox, Drawer, Flex, Form, Input, InputNumber, List, Modal, Segmented, Select, Space, Spin, Table, Tag, Typography } from 'antd';
-import { api, ApiError, errorMessage } from '../../../shared/api.js';
+import { Alert, Button, Drawer, Flex, Form, Input, List, Modal, Segmented, Select, Space, Spin, Table, Tag, Typography } from 'antd';
+import { api, errorMessage } from '../../../shared/api.js';
 import { formatDateTime } from '../../../shared/dates.js';
-import { addMessages, hasMessage, useI18n } from '../../../shared/i18n.js';
+import { addMessages, useI18n } from '../../../shared/i18n.js';
 import { useApi } from '../../../shared/use-api.js';
-import type { FormValue, MatterList, Prefill, PrefillField } from '../../../shared/service-hall.js';
+import type { MatterList, Prefill } from '../../../shared/service-hall.js';
 import { NotEnabled } from '../../components/NotEnabled.js';
 import { useBreadcrumbs } from '../../layout/breadcrumbs.js';
-import { APPLICATIONS_API, MATTERS_API, MaterialUpload } from '../services/common.js';
+import { APPLICATIONS_API, MATTERS_API } from '../services/common.js';
+import { ApplicationForm } from '../services/ApplicationForm.js';
 
 addMessages({
   'vs.toApplication': { 'zh-CN': '转办事申请', en: 'Apply on their behalf' },
@@ -45,133 +46,27 @@ interface Visit {
   eventCode: string | null;
 }
 
-interface ApplyValues {
-  reason?: string;
-  form?: Record<string, FormValue | undefined>;
-  files?: Record<string, string[] | undefined>;
-  paper?: Record<string, boolean | undefined>;
-}
-
-/** One editable field of the matter's form (form as data); antd's Form.Item passes value and onChange. */
-function FieldControl({ f, ...rest }: { f: PrefillField; value?: unknown; onChange?: (v: unknown) => void; checked?: boolean }) {
-  const props = { ...rest, 'data-testid': `visit-apply-field-${f.key}` } as Record<string, unknown>;
-  const options = (f.options ?? []).map((o) => ({ value: o.value, label: o.label }));
-  switch (f.type) {
-    case 'textarea':
-      return <Input.TextArea rows={3} maxLength={f.maxLength ?? 2000} placeholder={f.placeholder} {...props} />;
-    case 'number':
-      return <InputNumber min={f.min} max={f.max} style={{ width: 160 }} {...props} />;
-    case 'date':
-      return <Input type="date" style={{ width: 200 }} {...props} />;
-    case 'select':
-      return <Select allowClear options={options} style={{ width: 260 }} {...props} />;
-    case 'multiselect':
-      return <Select mode="multiple" allowClear options={options} {...props} />;
-    case 'checkbox':
-      return <Checkbox {...props} />;
-    default:
-      return <Input maxLength={f.maxLength ?? 200} placeholder={f.placeholder} {...props} />;
-  }
-}
-
-/** The matter's form for the visited person, prefilled from the registry; submitting turns the need into the application. */
 function ApplyForm({ visit, index, matter, prefill, onDone }: { visit: Visit; index: number; matter: string; prefill: Prefill; onDone: () => void }) {
   const { t } = useI18n();
   const need = visit.needs[index]!;
-  const [form] = Form.useForm<ApplyValues>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const editable = prefill.fields.filter((f) => !f.readOnly);
-
-  const submit = async (v: ApplyValues) => {
-    setBusy(true);
-    setError(null);
-    try {
-      const values = Object.fromEntries(Object.entries(v.form ?? {}).filter(([, x]) => x !== undefined && x !== null && x !== '')) as Record<string, FormValue>;
-      const files = Object.entries(v.files ?? {}).flatMap(([materialCode, ids]) => (ids ?? []).map((attachmentId) => ({ materialCode, attachmentId })));
-      const paperMaterials = Object.entries(v.paper ?? {})
-        .filter(([, on]) => on)
-        .map(([code]) => code);
-      await api.post(`/api/v1/visits/${visit.id}/needs/${index}/application`, { matter, note: v.reason?.trim() || undefined, form: values, files, paperMaterials });
-      onDone();
-    } catch (e) {
-      // The service hall's own refusals: a form field, or the material still missing.
-      if (e instanceof ApiError && Array.isArray(e.details)) {
-        const fields = (e.details as { field?: string; message?: string }[])
-          .map((d) => ({ m: /^(?:body\.)?(form\.[^.]+)/.exec(d.field ?? ''), message: d.message ?? e.message }))
-          .filter((x) => x.m)
-          .map((x) => ({ name: x.m![1]!.split('.') as [string, ...string[]], errors: [x.message] }));
-        form.setFields(fields as never);
-      }
-      if (e instanceof ApiError && e.details && typeof e.details === 'object' && !Array.isArray(e.details)) {
-        const material = (e.details as { material?: string }).material;
-        if (material) form.setFields([{ name: ['files', material], errors: [e.message] }]);
-      }
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-
   return (
-    <Form<ApplyValues>
-      form={form}
-      layout="vertical"
-      onFinish={(v) => void submit(v)}
-      initialValues={{ reason: `走访发现需求：${need.kind}${need.note ? `，${need.note}` : ''}`.slice(0, 200), form: Object.fromEntries(editable.filter((f) => f.value !== undefined).map((f) => [f.key, f.value])) }}
-      data-testid="visit-apply-form"
-    >
-      {prefill.openApplication && <Alert type="warning" showIcon title={t('vs.apply.open', { code: prefill.openApplication.code })} style={{ marginBottom: 12 }} />}
-      {editable.length > 0 && (
-        <Card size="small" title={t('vs.apply.fields')} style={{ marginBottom: 12 }}>
-          {editable.map((f) => (
-            <Form.Item
-              key={f.key}
-              name={['form', f.key]}
-              label={f.label}
-              extra={f.help}
-              valuePropName={f.type === 'checkbox' ? 'checked' : 'value'}
-              rules={f.required && f.type !== 'checkbox' ? [{ required: true, message: t('common.required', { field: f.label }) }] : []}
-            >
-              <FieldControl f={f} />
-            </Form.Item>
-          ))}
-        </Card>
-      )}
-      {prefill.materials.length > 0 && (
-        <Card size="small" title={t('vs.apply.materials')} style={{ marginBottom: 12 }}>
-          {prefill.materials.map((m) => (
-            <Form.Item
-              key={m.code}
-              label={
-                <Space size={4}>
-                  {m.name}
-                  <Tag>{hasMessage(`sv.form.${m.formLabel}`) ? t(`sv.form.${m.formLabel}`) : m.formLabel}</Tag>
-                  {m.required && <Tag color="red">{t('sv.d.required')}</Tag>}
-                </Space>
-              }
-              required={m.required}
-            >
-              <Flex gap={16} align="start" wrap>
-                <Form.Item name={['files', m.code]} noStyle>
-                  <MaterialUpload testId={`visit-apply-files-${m.code}`} />
-                </Form.Item>
-                <Form.Item name={['paper', m.code]} valuePropName="checked" noStyle>
-                  <Checkbox data-testid={`visit-apply-paper-${m.code}`}>{t('sv.step.paper')}</Checkbox>
-                </Form.Item>
-              </Flex>
-            </Form.Item>
-          ))}
-        </Card>
-      )}
-      <Form.Item name="reason" label={t('vs.apply.reason')} rules={[{ required: true, whitespace: true, min: 2, message: t('common.required', { field: t('vs.apply.reason') }) }]}>
-        <Input.TextArea rows={2} maxLength={200} showCount data-testid="visit-apply-reason" />
-      </Form.Item>
-      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} data-testid="visit-apply-error" />}
-      <Button type="primary" htmlType="submit" loading={busy} disabled={!!prefill.openApplication} data-testid="visit-apply-submit">
-        {t('vs.apply.submit')}
-      </Button>
-    </Form>
+    <ApplicationForm
+      prefill={prefill}
+      testId="visit-apply"
+      showPrefilled={false}
+      initialReason={`走访发现需求：${need.kind}${need.note ? `，${need.note}` : ''}`.slice(0, 200)}
+      labels={{
+        open: t('vs.apply.open', { code: prefill.openApplication?.code ?? '' }),
+        fields: t('vs.apply.fields'),
+        materials: t('vs.apply.materials'),
+        reason: t('vs.apply.reason'),
+        submit: t('vs.apply.submit'),
+      }}
+      submit={async ({ reason, ...input }) => {
+        await api.post(`/api/v1/visits/${visit.id}/needs/${index}/application`, { matter, note: reason || undefined, ...input });
+        onDone();
+      }}
+    />
   );
 }
 
