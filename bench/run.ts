@@ -26,7 +26,13 @@
  * (BENCH_GUIDE_SEARCHES queries per row, default 1,000) and application submissions per second
  * (BENCH_APPLICATIONS, default 300): BENCH_ONLY=services runs only that section and splices it in.
  * Opinion trends (bench/community.ts): BENCH_OPINION_TEXTS (default 20,000) ingested;
- * BENCH_ONLY=community runs only that section and splices it in.
+ * BENCH_ONLY=community runs only that section and splices it in. Webhook deliveries (bench/exchange.ts):
+ * BENCH_ONLY=exchange.
+ * The ledger (bench/ledger.ts) at BENCH_LEDGER_ENTRIES entries (default 10,000,000): postings per
+ * second and balance look-up p95; BENCH_ONLY=ledger runs only that section and splices it in.
+ * Volunteers (bench/volunteers.ts): BENCH_SIGNUPS sign-ups (default 1,000) for BENCH_SIGNUP_QUOTA places
+ * (default 200) of one opportunity, BENCH_SIGNUP_INFLIGHT (default 100) in flight, then QR check-in and
+ * check-out latency: BENCH_ONLY=volunteers runs only that section and splices it in (not with BENCH_DOC=off).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -50,6 +56,9 @@ import { generateCity } from './generate-city.js';
 import { benchEvents, eventsSection, type EventsFigures } from './events.js';
 import { benchServices, servicesSection, type ServicesFigures } from './services.js';
 import { benchCommunity, communitySection, type CommunityFigures } from './community.js';
+import { benchExchange, exchangeSection, type ExchangeFigures } from './exchange.js';
+import { benchLedger, ledgerSection, type LedgerFigures } from './ledger.js';
+import { benchVolunteers, volunteersSection, type VolunteersFigures } from './volunteers.js';
 import ExcelJS from 'exceljs';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
@@ -81,9 +90,12 @@ const EVENT_REPORTS = Number(process.env.BENCH_EVENT_REPORTS ?? 2_000);
 const GUIDE_SEARCHES = Number(process.env.BENCH_GUIDE_SEARCHES ?? 1_000);
 const APPLICATIONS = Number(process.env.BENCH_APPLICATIONS ?? 300);
 const OPINION_TEXTS = Number(process.env.BENCH_OPINION_TEXTS ?? 20_000);
+/** bench/ledger.ts: entries loaded, holders, postings per kind, balance look-ups. */
+const LEDGER = { entries: Number(process.env.BENCH_LEDGER_ENTRIES ?? 10_000_000), holders: Number(process.env.BENCH_LEDGER_HOLDERS ?? 100_000), posts: Number(process.env.BENCH_LEDGER_POSTS ?? 2_000), lookups: Number(process.env.BENCH_LEDGER_LOOKUPS ?? 2_000), log: (m: string) => console.log(m) };
 
 const lines: string[] = [];
 const log = (msg: string) => console.log(msg);
+const VOLUNTEER_OPTS = { signups: Number(process.env.BENCH_SIGNUPS ?? 1_000), quota: Number(process.env.BENCH_SIGNUP_QUOTA ?? 200), inflight: Number(process.env.BENCH_SIGNUP_INFLIGHT ?? 100), log };
 
 interface LoadResult {
   rps: number;
@@ -825,6 +837,16 @@ async function main() {
     console.log('\n' + section.join('\n'));
     return;
   }
+  if (process.env.BENCH_ONLY === 'ledger') {
+    const only = process.env.BENCH_DB;
+    const figs: LedgerFigures[] = [];
+    if (only !== 'postgres') figs.push(await benchLedger('sqlite', openFresh, LEDGER));
+    if (withPg && only !== 'sqlite') figs.push(await benchLedger('postgres', openFresh, LEDGER));
+    const section = ledgerSection(figs, machine());
+    if (process.env.BENCH_DOC !== 'off') spliceSection(section, '## Ledger at ');
+    console.log('\n' + section.join('\n'));
+    return;
+  }
   if (process.env.BENCH_ONLY === 'community') {
     const only = process.env.BENCH_DB;
     const figs: CommunityFigures[] = [];
@@ -843,6 +865,25 @@ async function main() {
     if (withPg && only !== 'sqlite') figs.push(await benchServices('postgres', openFresh, opts));
     const section = servicesSection(figs, machine());
     spliceSection(section, '## Service hall');
+    console.log('\n' + section.join('\n'));
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'exchange') {
+    const figs: ExchangeFigures[] = [];
+    if (process.env.BENCH_DB !== 'postgres') figs.push(await benchExchange('sqlite'));
+    if (withPg && process.env.BENCH_DB !== 'sqlite') figs.push(await benchExchange('postgres'));
+    const section = exchangeSection(figs);
+    if (process.env.BENCH_DOC !== 'off') spliceSection(section, '## 数据共享交换');
+    console.log('\n' + section.join('\n'));
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'volunteers') {
+    const only = process.env.BENCH_DB;
+    const figs: VolunteersFigures[] = [];
+    if (only !== 'postgres') figs.push(await benchVolunteers('sqlite', openFresh, VOLUNTEER_OPTS));
+    if (withPg && only !== 'sqlite') figs.push(await benchVolunteers('postgres', openFresh, VOLUNTEER_OPTS));
+    const section = volunteersSection(figs, machine());
+    if (process.env.BENCH_DOC !== 'off') spliceSection(section, '## Volunteers');
     console.log('\n' + section.join('\n'));
     return;
   }
@@ -867,6 +908,12 @@ async function main() {
   if (withPg) services.push(await benchServices('postgres', openFresh, { searches: GUIDE_SEARCHES, submissions: APPLICATIONS, log }));
   const community = [await benchCommunity('sqlite', openFresh, { texts: OPINION_TEXTS, log })];
   if (withPg) community.push(await benchCommunity('postgres', openFresh, { texts: OPINION_TEXTS, log }));
+  const ledgerFigs = [await benchLedger('sqlite', openFresh, LEDGER)];
+  if (withPg) ledgerFigs.push(await benchLedger('postgres', openFresh, LEDGER));
+  const volunteerFigs = [await benchVolunteers('sqlite', openFresh, VOLUNTEER_OPTS)];
+  if (withPg) volunteerFigs.push(await benchVolunteers('postgres', openFresh, VOLUNTEER_OPTS));
+  const exchangeFigs = [await benchExchange('sqlite')];
+  if (withPg) exchangeFigs.push(await benchExchange('postgres'));
 
   const date = new Date().toISOString().slice(0, 10);
   lines.push('# Benchmarks', '');
@@ -910,6 +957,9 @@ async function main() {
   lines.push(...eventsSection(events, machine()));
   lines.push(...servicesSection(services, machine()));
   lines.push(...communitySection(community, machine()));
+  lines.push(...ledgerSection(ledgerFigs, machine()));
+  lines.push(...volunteersSection(volunteerFigs, machine()));
+  lines.push(...exchangeSection(exchangeFigs));
   fs.mkdirSync(path.join(root, 'docs'), { recursive: true });
   fs.writeFileSync(path.join(root, 'docs', 'benchmarks.md'), lines.join('\n'));
   console.log('\n' + lines.join('\n'));

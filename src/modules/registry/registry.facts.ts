@@ -4,7 +4,8 @@ import type { Database } from '../../platform/db/schema.js';
 import { prefixEnd } from '../../platform/db/dialect.js';
 import * as peopleRepo from './people.repository.js';
 import { placeLabel } from './people.write.js';
-import { maskedIdNumber, maskedPhone } from './registry.service.js';
+import type { PiiCipher } from '../../platform/crypto/pii.js';
+import { BLIND_ID_NUMBER, maskedIdNumber, maskedPhone } from './registry.service.js';
 
 /**
  * What other modules may read of the registry (一次录入，多平台共享), without an actor: the caller
@@ -185,4 +186,38 @@ export async function countAudience(db: Executor, a: AudienceFilter): Promise<{ 
     .select([sql<number>`count(*)`.as('people'), sql<number>`count(${accountOfPerson})`.as('with_account')])
     .executeTakeFirstOrThrow();
   return { people: Number(row.people), withAccount: Number(row.with_account) };
+}
+
+/**
+ * Active people holding these ID numbers (already normalised, e.g. by a `zIdNumber` field or
+ * `normaliseIdNumber`), found through the registry's blind index — for modules that match a
+ * roster or a form by ID number (party members). Per number, the people holding it (normally
+ * one), with their record's path so the caller keeps to its own subtree. The numbers never
+ * leave this function.
+ */
+export async function activePeopleByIdNumbers(
+  pii: Pick<PiiCipher, 'blindIndex'>,
+  db: Executor,
+  idNumbers: string[],
+): Promise<Map<string, { personId: string; name: string; gender: string | null; orgPath: string }[]>> {
+  const out = new Map<string, { personId: string; name: string; gender: string | null; orgPath: string }[]>();
+  const byIdx = new Map<string, string>();
+  for (const n of new Set(idNumbers)) byIdx.set(pii.blindIndex(BLIND_ID_NUMBER, n), n);
+  const idxs = [...byIdx.keys()];
+  for (let i = 0; i < idxs.length; i += 1000) {
+    const rows = await db
+      .selectFrom('person')
+      .select(['id', 'name', 'gender', 'org_path', 'id_number_idx'])
+      .where('id_number_idx', 'in', idxs.slice(i, i + 1000))
+      .where('status', '=', 'active')
+      .where('ended_at', 'is', null)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    for (const r of rows) {
+      const n = byIdx.get(r.id_number_idx!)!;
+      out.set(n, [...(out.get(n) ?? []), { personId: r.id, name: r.name, gender: r.gender ?? null, orgPath: r.org_path }]);
+    }
+  }
+  return out;
 }

@@ -11,6 +11,11 @@ import './services/more.titles.js';
 import './services/titles.js';
 import './community/surveys.titles.js';
 import './community/forum.titles.js';
+import './volunteers/titles.js';
+import './volunteers/rewards.titles.js';
+import './volunteers/timebank.titles.js';
+import './party/titles.js';
+import './party/engagement.titles.js';
 
 // Only the home page is in the entry chunk; the other tabs load when first opened.
 const ServicesPage = lazy(() => import('./pages/ServicesPage.js'));
@@ -55,6 +60,32 @@ const ConveniencePage = lazy(() => import('./services/convenience.js'));
 const MyOrdersPage = lazy(() => import('./services/convenience.js').then((m) => ({ default: m.MyOrdersPage })));
 const MyOrderPage = lazy(() => import('./services/convenience.js').then((m) => ({ default: m.MyOrderPage })));
 const ProviderPage = lazy(() => import('./services/convenience-provider.js'));
+// 智慧党建 (party, part 1)
+const PartyPage = lazy(() => import('./party/PartyPage.js'));
+const PartyCheckinPage = lazy(() => import('./party/CheckinPage.js'));
+const PartyTransfersPage = lazy(() => import('./party/TransfersPage.js'));
+const PartyDutiesPage = lazy(() => import('./party/DutiesPage.js'));
+const PartyQrPage = lazy(() => import('./party/DutiesPage.js').then((m) => ({ default: m.QrPage })));
+// 志愿服务
+const VolunteerHomePage = lazy(() => import('./volunteers/VolunteerHomePage.js'));
+const VolunteerShopPage = lazy(() => import('./volunteers/ShopPage.js'));
+const VolunteerOpportunityPage = lazy(() => import('./volunteers/OpportunityPage.js'));
+const VolunteerCheckinPage = lazy(() => import('./volunteers/CheckinPage.js'));
+// 爱心超市 and 互助基金 (volunteers part B)
+const RewardsPage = lazy(() => import('./volunteers/RewardsPage.js'));
+const FundPublicPage = lazy(() => import('./volunteers/FundPage.js'));
+const FundApplyPage = lazy(() => import('./volunteers/FundPage.js').then((m) => ({ default: m.FundApplyPage })));
+// 邻里时间银行 and 微课 (volunteers part C)
+const TimebankPage = lazy(() => import('./volunteers/TimebankPage.js'));
+const TimebankPostPage = lazy(() => import('./volunteers/TimebankPostPage.js'));
+const LecturesPage = lazy(() => import('./volunteers/LecturesPage.js'));
+const LectureDetailPage = lazy(() => import('./volunteers/LecturesPage.js').then((m) => ({ default: m.LectureDetailPage })));
+// 党员学习, 网上E支部, 好人好事, 党员积分 (party part 2)
+const PartyStudyPage = lazy(() => import('./party/StudyPage.js'));
+const PartyBranchPage = lazy(() => import('./party/BranchPage.js'));
+const PartyPointsPage = lazy(() => import('./party/PointsPage.js'));
+const DeedsPage = lazy(() => import('./party/DeedsPage.js'));
+const DeedsHonourPage = lazy(() => import('./party/HonourPage.js'));
 
 /** Top-bar titles of pages under a tab (their words are in messages.ts, before the chunk loads). */
 const PAGE_TITLES: [RegExp, string][] = [
@@ -92,6 +123,27 @@ const PAGE_TITLES: [RegExp, string][] = [
   [/^\/me\/convenience$/, 'rcv.title.mine'],
   [/^\/me\/convenience\/[^/]+$/, 'rcv.title.order'],
   [/^\/provider$/, 'rcv.title.provider'],
+  [/^\/party$/, 'rpt.title'],
+  [/^\/party\/checkin$/, 'rpt.title.checkin'],
+  [/^\/party\/transfers$/, 'rpt.title.transfers'],
+  [/^\/party\/duties$/, 'rpt.title.duties'],
+  [/^\/party\/meetings\/[^/]+\/qr$/, 'rpt.title.qr'],
+  [/^\/volunteer$/, 'rvo.title.home'],
+  [/^\/volunteer\/shop$/, 'rvo.title.shop'],
+  [/^\/volunteer\/opportunities\/[^/]+$/, 'rvo.title.opportunity'],
+  [/^\/volunteer\/checkin$/, 'rvo.title.checkin'],
+  [/^\/volunteer\/rewards$/, 'rrw.title'],
+  [/^\/fund\/apply$/, 'rfd.title.apply'],
+  [/^\/fund\/[^/]+$/, 'rfd.title.public'],
+  [/^\/timebank$/, 'rtb.title'],
+  [/^\/timebank\/[^/]+$/, 'rtb.titleDetail'],
+  [/^\/lectures$/, 'rlc.title'],
+  [/^\/lectures\/[^/]+$/, 'rlc.titleDetail'],
+  [/^\/party\/study$/, 'rps.title'],
+  [/^\/party\/branch$/, 'rpb.title'],
+  [/^\/party\/points$/, 'rpp.title'],
+  [/^\/deeds$/, 'rgd.title'],
+  [/^\/deeds\/honour\/[^/]+$/, 'rgd.titleHonour'],
 ];
 
 export const RESIDENT_BASE = '/m';
@@ -178,6 +230,27 @@ export function App() {
                 <Route path="/me/convenience" component={MyOrdersPage} />
                 <Route path="/me/convenience/:id" component={MyOrderPage} />
                 <Route path="/provider" component={ProviderPage} />
+                <Route path="/party" component={PartyPage} />
+                <Route path="/party/checkin" component={PartyCheckinPage} />
+                <Route path="/party/transfers" component={PartyTransfersPage} />
+                <Route path="/party/duties" component={PartyDutiesPage} />
+                <Route path="/party/meetings/:id/qr" component={PartyQrPage} />
+                <Route path="/volunteer" component={VolunteerHomePage} />
+                <Route path="/volunteer/shop" component={VolunteerShopPage} />
+                <Route path="/volunteer/opportunities/:id" component={VolunteerOpportunityPage} />
+                <Route path="/volunteer/checkin" component={VolunteerCheckinPage} />
+                <Route path="/volunteer/rewards" component={RewardsPage} />
+                <Route path="/fund/apply" component={FundApplyPage} />
+                <Route path="/fund/:orgNodeId" component={FundPublicPage} />
+                <Route path="/timebank" component={TimebankPage} />
+                <Route path="/timebank/:id" component={TimebankPostPage} />
+                <Route path="/lectures" component={LecturesPage} />
+                <Route path="/lectures/:id" component={LectureDetailPage} />
+                <Route path="/party/study" component={PartyStudyPage} />
+                <Route path="/party/branch" component={PartyBranchPage} />
+                <Route path="/party/points" component={PartyPointsPage} />
+                <Route path="/deeds" component={DeedsPage} />
+                <Route path="/deeds/honour/:orgNodeId" component={DeedsHonourPage} />
                 <Route path="/login" component={LoginPage} />
                 <Route>
                   <Redirect to="/" replace />

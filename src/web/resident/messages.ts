@@ -47,6 +47,8 @@ addMessages({
 
   'community.title': { 'zh-CN': '社区', en: 'Community' },
   'community.messages': { 'zh-CN': '我的消息', en: 'My messages' },
+  'community.deedsHint': { 'zh-CN': '记录身边的好人好事，核实后存入积分', en: 'Record a good deed; verified deeds earn points' },
+  'community.fundHint': { 'zh-CN': '遇到临时困难，可申请社区互助基金', en: 'In hardship? Apply to the community’s fund' },
   'community.loginFirst': { 'zh-CN': '登录后查看社区消息', en: 'Log in to see community messages' },
   'community.noMessages': { 'zh-CN': '暂无消息', en: 'No messages' },
   'community.unread': { 'zh-CN': '未读', en: 'Unread' },

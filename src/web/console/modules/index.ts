@@ -10,7 +10,10 @@ import { auditModule } from './audit/index.js';
 import { eventsModule } from './events/index.js';
 import { servicesModule } from './services/index.js';
 import { communityModule } from './community/index.js';
+import { volunteersModule } from './volunteers/index.js';
+import { partyModule } from './party/index.js';
+import { exchangeModule } from './exchange/index.js';
 
 export type { ConsoleModule, ConsoleMenuEntry, ConsoleRoute } from './types.js';
 
-export const consoleModules: ConsoleModule[] = [orgModule, registryModule, eventsModule, servicesModule, communityModule, inboxModule, auditModule];
+export const consoleModules: ConsoleModule[] = [orgModule, registryModule, eventsModule, servicesModule, communityModule, volunteersModule, partyModule, exchangeModule, inboxModule, auditModule];

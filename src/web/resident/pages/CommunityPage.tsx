@@ -67,6 +67,41 @@ export default function CommunityPage() {
         </span>
         <span aria-hidden="true">›</span>
       </Link>
+      <Link href="/volunteer" className="r-nav-link r-card" data-testid="community-volunteer-link">
+        <span>
+          <strong>{t('rvo.tile')}</strong>
+          <span className="r-muted r-nav-link-hint">{t('rvo.tileHint')}</span>
+        </span>
+        <span aria-hidden="true">›</span>
+      </Link>
+      <Link href="/timebank" className="r-nav-link r-card" data-testid="community-timebank-link">
+        <span>
+          <strong>{t('rtb.tile')}</strong>
+          <span className="r-muted r-nav-link-hint">{t('rtb.tileHint')}</span>
+        </span>
+        <span aria-hidden="true">›</span>
+      </Link>
+      <Link href="/lectures" className="r-nav-link r-card" data-testid="community-lectures-link">
+        <span>
+          <strong>{t('rlc.tile')}</strong>
+          <span className="r-muted r-nav-link-hint">{t('rlc.tileHint')}</span>
+        </span>
+        <span aria-hidden="true">›</span>
+      </Link>
+      <Link href="/deeds" className="r-nav-link r-card" data-testid="community-deeds-link">
+        <span>
+          <strong>{t('rgd.title')}</strong>
+          <span className="r-muted r-nav-link-hint">{t('community.deedsHint')}</span>
+        </span>
+        <span aria-hidden="true">›</span>
+      </Link>
+      <Link href="/fund/apply" className="r-nav-link r-card" data-testid="community-fund-link">
+        <span>
+          <strong>{t('rfd.title.apply')}</strong>
+          <span className="r-muted r-nav-link-hint">{t('community.fundHint')}</span>
+        </span>
+        <span aria-hidden="true">›</span>
+      </Link>
       <Link href="/community/map" className="r-nav-link r-card" data-testid="community-map-link">
         <span>
           <strong>{t('rev.title.map')}</strong>

@@ -8,6 +8,7 @@ import { ElderlyPanel } from '../components/ElderlyPanel.js';
 import { InlineMessage } from '../components/InlineMessage.js';
 import { LanguageSwitch } from '../components/LanguageSwitch.js';
 import { MediationMeLink } from '../community/MediationPage.js';
+import { PartyMeLink } from '../party/PartyPage.js';
 
 export default function MePage() {
   const { t } = useI18n();
@@ -72,6 +73,7 @@ export default function MePage() {
               </Link>
             )}
             <MediationMeLink />
+            <PartyMeLink />
             <Link href="/me/notifications" className="r-nav-link" data-testid="me-notifications-link">
               <strong>{t('prefs.title')}</strong>
               <span aria-hidden="true">›</span>

@@ -1,0 +1,191 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, createTestPlatform, DIALECT_LABEL, type TestPlatform } from '../../../test/helpers/platform.js';
+import { seedFixture, type Fixture } from '../../../test/helpers/fixture.js';
+import { loginAs, type Session } from '../../../test/helpers/http.js';
+import { openPlatform } from '../../platform/bootstrap.js';
+import { openDatabase } from '../../platform/db/database.js';
+import type { LinliApp } from '../../platform/http/app.js';
+import { modules } from '../index.js';
+import { seedRegistryFixture, type RegistryFixture } from '../registry/registry.fixture.js';
+import { captureChanges, checkTarget, deliverDue, deliveryBackoff } from './deliveries.job.js';
+import { verifySignature } from './deliveries.sign.js';
+
+interface Received {
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  status: number;
+}
+
+/** A real local webhook receiver: answers each path with the statuses queued for it (then 200). */
+async function startReceiver() {
+  const received: Received[] = [];
+  const plans = new Map<string, number[]>();
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const path = req.url ?? '/';
+      const status = plans.get(path)?.shift() ?? 200;
+      received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status });
+      res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : 'fail');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { received, plans, base, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+describe(`exchange subscriptions 变更订阅与推送 (${DIALECT_LABEL})`, () => {
+  let platform: TestPlatform;
+  let app: LinliApp;
+  let fx: Fixture;
+  let reg: RegistryFixture;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  const s: Record<string, Session> = {};
+  let clientId: string;
+
+  const call = (who: string, method: 'GET' | 'POST', url: string, payload?: unknown) => app.inject({ method, url, payload: payload as never, headers: method === 'GET' ? { cookie: s[who]!.cookie } : s[who]!.headers });
+  const subscribe = async (body: Record<string, unknown>) => {
+    const res = await call('admin', 'POST', `/api/v1/exchange/clients/${clientId}/subscriptions`, { orgNodeId: fx.nodes.xishan.id, purpose: '低保对象动态管理', ...body });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json() as { id: string; secret: string };
+  };
+  const nowSeconds = () => Math.floor(platform.ctx.now().getTime() / 1000);
+  const at = (path: string) => receiver.received.filter((r) => r.path === path);
+
+  beforeAll(async () => {
+    platform = await createTestPlatform({ start: new Date('2026-11-26T02:00:00Z') });
+    fx = await seedFixture(platform.ctx);
+    reg = await seedRegistryFixture(platform.ctx, fx.nodes);
+    app = await createTestApp(platform);
+    receiver = await startReceiver();
+    for (const u of ['admin', 'xishan']) s[u] = await loginAs(app, u);
+    const res = await call('admin', 'POST', '/api/v1/exchange/clients', { departmentCode: 'civil', name: '民政社会救助系统', contact: '救助科 王科长', orgNodeId: fx.nodes.city.id, lifeEvents: ['person.died'], legalBasis: '《社会救助暂行办法》第十一条' });
+    clientId = res.json().id;
+  });
+  afterAll(async () => {
+    await receiver.close();
+    await app.close();
+    await platform.close();
+  });
+
+  it('validates subscriptions: http(s) only, mandate tags, entitled life events; private targets refused in production', async () => {
+    let res = await call('admin', 'POST', `/api/v1/exchange/clients/${clientId}/subscriptions`, { event: 'tag.gained', tags: ['低保'], orgNodeId: fx.nodes.xishan.id, url: 'ftp://example.org/hook', purpose: '测试' });
+    expect(res.statusCode).toBe(400);
+    res = await call('admin', 'POST', `/api/v1/exchange/clients/${clientId}/subscriptions`, { event: 'tag.gained', tags: ['退役军人'], orgNodeId: fx.nodes.xishan.id, url: `${receiver.base}/x`, purpose: '测试' });
+    expect(res.json().error.code).toBe('EXCHANGE_TAG_OUTSIDE_MANDATE');
+    res = await call('admin', 'POST', `/api/v1/exchange/clients/${clientId}/subscriptions`, { event: 'person.born', orgNodeId: fx.nodes.xishan.id, url: `${receiver.base}/x`, purpose: '测试' });
+    expect(res.json().error).toMatchObject({ code: 'EXCHANGE_EVENT_NOT_ENTITLED', message: '该部门无权订阅此类变更：person.born' });
+    const production = { ...platform.ctx, config: { ...platform.ctx.config, env: 'production' as const } };
+    expect(await checkTarget(production, 'http://127.0.0.1:8080/hook')).toBe('WEBHOOK_URL_PRIVATE');
+    expect(await checkTarget(production, 'http://[::1]/hook')).toBe('WEBHOOK_URL_PRIVATE');
+    expect(await checkTarget(production, 'https://192.168.1.20/hook')).toBe('WEBHOOK_URL_PRIVATE');
+    expect(await checkTarget(production, 'https://8.8.8.8/hook')).toBeNull();
+    expect(await checkTarget(platform.ctx, `${receiver.base}/x`)).toBeNull();
+  });
+
+  it('delivers on the fourth try to a receiver that fails three times, with the same delivery id and a valid signature', async () => {
+    const sub = await subscribe({ event: 'tag.gained', tags: ['低保'], url: `${receiver.base}/gained` });
+    receiver.plans.set('/gained', [500, 503, 500]);
+    const res = await call('xishan', 'POST', `/api/v1/people/${reg.people.zhu}/tags`, { tag: '低保', source: 'typed' });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(await captureChanges(platform.ctx)).toMatchObject({ deliveries: 1 });
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      expect(await deliverDue(platform.ctx)).toMatchObject({ claimed: 1, retrying: 1 });
+      // Not due again before its back-off.
+      expect((await deliverDue(platform.ctx)).claimed).toBe(0);
+      platform.advance(deliveryBackoff(attempt));
+    }
+    expect(await deliverDue(platform.ctx)).toMatchObject({ claimed: 1, delivered: 1 });
+    const got = at('/gained');
+    expect(got.map((r) => r.status)).toEqual([500, 503, 500, 200]);
+    const ids = new Set(got.map((r) => r.headers['x-linli-delivery']));
+    expect(ids.size).toBe(1);
+    const last = got[3]!;
+    expect(verifySignature(sub.secret, last.headers, last.body, nowSeconds())).toBe(true);
+    expect(verifySignature('whsec_wrong', last.headers, last.body, nowSeconds())).toBe(false);
+    expect(verifySignature(sub.secret, last.headers, last.body.replace('朱志强', '朱志刚'), nowSeconds())).toBe(false);
+    const payload = JSON.parse(last.body);
+    expect(payload).toMatchObject({ id: [...ids][0], event: 'tag.gained', tag: '低保', departmentCode: 'civil', person: { id: reg.people.zhu, name: '朱志强', idNumber: '330481********001X' } });
+    expect(last.body).not.toContain('33048119800101001X');
+    // Captured once, sent once: another capture and delivery round add nothing.
+    expect(await captureChanges(platform.ctx)).toMatchObject({ changes: 0, deliveries: 0 });
+    expect((await deliverDue(platform.ctx)).claimed).toBe(0);
+    expect(at('/gained').length).toBe(4);
+    const audit = await platform.ctx.db.kysely.selectFrom('audit_log').selectAll().where('action', '=', 'exchange.delivery.sent').execute();
+    expect(audit.map((a) => a.target_id)).toContain(reg.people.zhu);
+    expect(audit[0]!.purpose).toBe('低保对象动态管理');
+  });
+
+  it('still delivers after a restart: capture committed but not sent, and change committed but not captured', async () => {
+    await subscribe({ event: 'person.died', url: `${receiver.base}/died` });
+    await subscribe({ event: 'tag.lost', tags: ['低保'], url: `${receiver.base}/lost` });
+    // 1. The death is captured (deliveries written in the same transaction) and the process "dies".
+    let res = await call('xishan', 'POST', `/api/v1/people/${reg.people.wang}/end`, { kind: 'deceased', date: '2026-11-25', reason: '病故' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(await captureChanges(platform.ctx)).toMatchObject({ deliveries: 1 });
+    // 2. 朱志强 leaves 低保; nothing runs after the commit.
+    const tags = (await call('xishan', 'GET', `/api/v1/people/${reg.people.zhu}/tags`)).json() as { items: { id: string; tag: string }[] };
+    const dibao = tags.items.find((t) => t.tag === '低保')!;
+    res = await call('xishan', 'POST', `/api/v1/people/${reg.people.zhu}/tags/${dibao.id}/end`, { reason: '家庭收入超过低保标准' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(at('/died').length + at('/lost').length).toBe(0);
+
+    // A new platform instance on the same database (a restarted server) captures and delivers.
+    const db2 = openDatabase(platform.config.databaseUrl, { schema: platform.schema, poolSize: 2 });
+    const restarted = await openPlatform(platform.config, modules, { db: db2, migrate: false, now: platform.ctx.now });
+    try {
+      expect(await captureChanges(restarted.ctx)).toMatchObject({ deliveries: 1 });
+      expect(await deliverDue(restarted.ctx)).toMatchObject({ delivered: 2 });
+    } finally {
+      await restarted.close();
+    }
+    const died = at('/died');
+    expect(died.length).toBe(1);
+    expect(JSON.parse(died[0]!.body)).toMatchObject({ event: 'person.died', person: { id: reg.people.wang, end: { kind: 'deceased', date: '2026-11-25' } } });
+    const lost = at('/lost');
+    expect(lost.length).toBe(1);
+    expect(JSON.parse(lost[0]!.body)).toMatchObject({ event: 'tag.lost', tag: '低保', person: { id: reg.people.zhu } });
+    // Nothing twice.
+    expect(await captureChanges(platform.ctx)).toMatchObject({ changes: 0 });
+    expect((await deliverDue(platform.ctx)).claimed).toBe(0);
+  });
+
+  it('dead-letters after N failures and replays with the same delivery id', async () => {
+    await subscribe({ event: 'tag.gained', tags: ['特困'], url: `${receiver.base}/dead` });
+    receiver.plans.set('/dead', [500, 500, 500]);
+    const res = await call('xishan', 'POST', `/api/v1/people/${reg.people.xu}/tags`, { tag: '特困', source: 'typed' });
+    expect(res.statusCode, res.body).toBe(201);
+    await captureChanges(platform.ctx);
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const r = await deliverDue(platform.ctx, { maxAttempts: 3 });
+      expect(r.claimed).toBe(1);
+      platform.advance(deliveryBackoff(attempt));
+    }
+    for (const u of Object.keys(s)) s[u] = await loginAs(app, u);
+    const dead = (await call('admin', 'GET', `/api/v1/exchange/clients/${clientId}/deliveries?status=dead`)).json() as { items: { id: string; attempts: number; lastStatus: number; lastError: string }[] };
+    expect(dead.items.length).toBe(1);
+    expect(dead.items[0]).toMatchObject({ attempts: 3, lastStatus: 500, lastError: 'HTTP 500' });
+    // Dead: no further tries.
+    platform.advance(24 * 3600_000);
+    for (const u of Object.keys(s)) s[u] = await loginAs(app, u);
+    expect((await deliverDue(platform.ctx, { maxAttempts: 3 })).claimed).toBe(0);
+    const id = dead.items[0]!.id;
+    // Only the dead can be replayed; replay keeps the id.
+    const pending = (await call('admin', 'GET', `/api/v1/exchange/clients/${clientId}/deliveries?status=delivered`)).json().items[0].id;
+    expect((await call('admin', 'POST', `/api/v1/exchange/deliveries/${pending}/replay`)).json().error.code).toBe('EXCHANGE_NOT_DEAD');
+    const replayed = await call('admin', 'POST', `/api/v1/exchange/deliveries/${id}/replay`);
+    expect(replayed.json()).toMatchObject({ id, status: 'pending', attempts: 0, replays: 1 });
+    expect(await deliverDue(platform.ctx, { maxAttempts: 3 })).toMatchObject({ delivered: 1 });
+    const got = at('/dead');
+    expect(got.map((r) => r.status)).toEqual([500, 500, 500, 200]);
+    expect(new Set(got.map((r) => r.headers['x-linli-delivery']))).toEqual(new Set([id]));
+    const subsList = (await call('admin', 'GET', `/api/v1/exchange/clients/${clientId}/subscriptions`)).json() as { items: { event: string; counts: { delivered: number; dead: number } }[] };
+    expect(subsList.items.find((x) => x.event === 'tag.gained' && x.counts.delivered === 1 && x.counts.dead === 0)).toBeTruthy();
+    const replayAudit = await platform.ctx.db.kysely.selectFrom('audit_log').select('target_id').where('action', '=', 'exchange.delivery.replay').execute();
+    expect(replayAudit.map((a) => a.target_id)).toEqual([id]);
+  });
+});
