@@ -3,6 +3,7 @@ import type { Browser } from 'playwright-core';
 import { seedRegistryFixture } from '../../src/modules/registry/registry.fixture.js';
 import { loadActor } from '../../src/platform/auth/auth.service.js';
 import * as shop from '../../src/modules/volunteers/shop.service.js';
+import * as points from '../../src/modules/volunteers/points.service.js';
 import { loginAs } from '../helpers/http.js';
 import { launchBrowser, openSession, PHONE, residentLoginAs, startServer, type TestServer } from './harness.js';
 
@@ -17,7 +18,7 @@ const TITLE = '护卫鹃湖：湖岸垃圾清理';
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 
-describe('a volunteer signs up, checks in and out by QR, and sees the hours', () => {
+describe('a volunteer signs up, checks in and out by QR, and sees the hours and points', () => {
   let server: TestServer;
   let browser: Browser;
   let opportunityId: string;
@@ -39,6 +40,8 @@ describe('a volunteer signs up, checks in and out by QR, and sees the hours', ()
       meta,
     );
     opportunityId = o.id;
+    // Points for service time, by a rule kept as data: 12 an hour, so 50 minutes earn 10.
+    await points.createRule(ctx, staff, { orgNodeId: server.fixture.nodes.xishan.id, name: '志愿服务时长积分', sourceKind: 'volunteer.hours', pointsPerUnit: 12, maxPerAward: null, maxPerMonth: null, validFrom: null, validTo: null, description: '' }, meta);
     browser = await launchBrowser();
   }, 300_000);
   afterAll(async () => {
@@ -54,7 +57,7 @@ describe('a volunteer signs up, checks in and out by QR, and sees the hours', ()
     return (res.json() as { path: string }).path;
   };
 
-  it('registers, signs up in the shop, checks in and out with the QR links, and sees the hours', async () => {
+  it('registers, signs up in the shop, checks in and out with the QR links, and sees the hours and points', async () => {
     const { page, context, errors } = await openSession(browser, PHONE);
     await residentLoginAs(page, server.url, 'volunteer01', '志愿者 徐美玲');
 
@@ -128,6 +131,9 @@ describe('a volunteer signs up, checks in and out by QR, and sees the hours', ()
     // The ledger agrees: one journal credited 50 minutes, with the record as its source.
     const journals = await server.platform.ctx.db.kysely.selectFrom('ledger_journal').select(['source_type', 'memo']).where('source_type', '=', 'volunteer.service').execute();
     expect(journals).toEqual([{ source_type: 'volunteer.service', memo: expect.stringContaining(TITLE) }]);
+    // …and the points they earned, on the 积分兑换 page.
+    await page.getByTestId('volunteer-rewards-link').click();
+    await expect.poll(() => page.getByTestId('reward-points').getAttribute('data-points')).toBe('10');
     expect(errors.filter((e) => !/favicon/.test(e) && !/401|403|410/.test(e))).toEqual([]);
     await context.close();
   });
