@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
+import { lit, openWhen, ratingScore, type DemandSource } from '../demands/demands.sql.js';
 
 /**
  * What other modules may read of grid events, without an actor: the caller has already decided
@@ -16,4 +18,34 @@ export async function eventCodes(db: Executor, ids: readonly (string | null | un
     for (const r of rows) out.set(r.id, r.code);
   }
   return out;
+}
+
+/**
+ * 全响应: grid events as demands (the common shape of src/modules/demands/demands.sql.ts).
+ * Merged duplicates are left out (their original counts); the deadline is the handling limit
+ * (close_due_at) once dispatched, else the running stage's; responded = accepted.
+ */
+export function eventDemandSource(db: Executor): DemandSource {
+  return db
+    .selectFrom('grid_event')
+    .where('state', '!=', 'merged')
+    .select([
+      lit('event').as('kind'),
+      'id',
+      sql<string | null>`code`.as('code'),
+      'title',
+      sql<string>`channel`.as('channel'),
+      sql<string>`state`.as('state'),
+      'org_path',
+      sql<string | null>`org_node_id`.as('org_node_id'),
+      'created_at',
+      sql<string | null>`coalesce(close_due_at, due_at)`.as('due_at'),
+      sql<string | null>`accepted_at`.as('responded_at'),
+      'closed_at',
+      sql<number | null>`closed_on_time`.as('on_time'),
+      ratingScore('rating').as('satisfaction'),
+      sql<string | null>`reporter_person_id`.as('person_id'),
+      sql<string | null>`reporter_user_id`.as('user_id'),
+      openWhen('state', ['reported', 'accepted', 'dispatched', 'handling', 'extension_requested', 'suspended', 'checking', 'void_requested']).as('is_open'),
+    ]);
 }

@@ -6,6 +6,8 @@ import * as peopleRepo from './people.repository.js';
 import { placeLabel } from './people.write.js';
 import type { PiiCipher } from '../../platform/crypto/pii.js';
 import { BLIND_ID_NUMBER, maskedIdNumber, maskedPhone } from './registry.service.js';
+import { FIELD_LABELS } from './corrections.service.js';
+import { lit, nullInt, nullText, openWhen, type DemandSource } from '../demands/demands.sql.js';
 
 /**
  * What other modules may read of the registry (一次录入，多平台共享), without an actor: the caller
@@ -220,4 +222,30 @@ export async function activePeopleByIdNumbers(
     }
   }
   return out;
+}
+
+/**
+ * 全响应: a resident's 信息更正申请 as demands (the common shape of src/modules/demands/demands.sql.ts).
+ * The title names the field only (never the requested value); no deadline and no rating.
+ */
+export function correctionDemandSource(db: Executor): DemandSource {
+  return db.selectFrom('correction_request').select([
+    lit('correction').as('kind'),
+    'id',
+    nullText().as('code'),
+    sql<string>`'信息更正：' || case field ${sql.join(Object.entries(FIELD_LABELS).map(([k, v]) => sql`when ${sql.lit(k)} then ${sql.lit(v)}`), sql` `)} else field end`.as('title'),
+    lit('resident_app').as('channel'),
+    sql<string>`status`.as('state'),
+    'org_path',
+    nullText().as('org_node_id'),
+    'created_at',
+    nullText().as('due_at'),
+    sql<string | null>`handled_at`.as('responded_at'),
+    sql<string | null>`handled_at`.as('closed_at'),
+    nullInt().as('on_time'),
+    nullInt().as('satisfaction'),
+    sql<string | null>`person_id`.as('person_id'),
+    sql<string | null>`requester_user_id`.as('user_id'),
+    openWhen('status', ['open']).as('is_open'),
+  ]);
 }

@@ -58,6 +58,7 @@ const AnswerConsultationPage = lazy(() => import('./services/consultations.js').
 const MerchantsPage = lazy(() => import('./services/merchants.js'));
 const ConveniencePage = lazy(() => import('./services/convenience.js'));
 const MyOrdersPage = lazy(() => import('./services/convenience.js').then((m) => ({ default: m.MyOrdersPage })));
+const MyDemandsPage = lazy(() => import('./pages/MyDemandsPage.js'));
 const MyOrderPage = lazy(() => import('./services/convenience.js').then((m) => ({ default: m.MyOrderPage })));
 const ProviderPage = lazy(() => import('./services/convenience-provider.js'));
 // 智慧党建 (party, part 1)
@@ -228,6 +229,7 @@ export function App() {
                 <Route path="/services/merchants" component={MerchantsPage} />
                 <Route path="/services/convenience" component={ConveniencePage} />
                 <Route path="/me/convenience" component={MyOrdersPage} />
+                <Route path="/me/demands" component={MyDemandsPage} />
                 <Route path="/me/convenience/:id" component={MyOrderPage} />
                 <Route path="/provider" component={ProviderPage} />
                 <Route path="/party" component={PartyPage} />

@@ -9,6 +9,7 @@ import { InlineMessage } from '../components/InlineMessage.js';
 import { LanguageSwitch } from '../components/LanguageSwitch.js';
 import { MediationMeLink } from '../community/MediationPage.js';
 import { PartyMeLink } from '../party/PartyPage.js';
+import './demands.messages.js';
 
 export default function MePage() {
   const { t } = useI18n();
@@ -68,6 +69,15 @@ export default function MePage() {
                 <span>
                   <strong>{t('rev.title.mine')}</strong>
                   <span className="r-muted r-nav-link-hint">{t('rev.mineHint')}</span>
+                </span>
+                <span aria-hidden="true">›</span>
+              </Link>
+            )}
+            {session.me.roles.some((r) => r.role === 'resident' || r.role === 'volunteer') && (
+              <Link href="/me/demands" className="r-nav-link" data-testid="me-demands-link">
+                <span>
+                  <strong>{t('rdm.title')}</strong>
+                  <span className="r-muted r-nav-link-hint">{t('rdm.hint')}</span>
                 </span>
                 <span aria-hidden="true">›</span>
               </Link>
