@@ -146,6 +146,7 @@ export async function captureChanges(ctx: PlatformContext, opts: { lookbackMs?: 
         delivered_at: null,
         dead_at: null,
         replays: 0,
+        pruned_at: null,
       });
     }
     await repo.insertChanges(trx, changes);
@@ -282,8 +283,28 @@ export async function deliverDue(ctx: PlatformContext, opts: DeliverOptions = {}
   return report;
 }
 
-/** For the manifest: capture every 15 seconds, deliver every 10 seconds. */
+/** Days a delivered payload (personal data the receiver already holds) is kept for support and disputes. */
+export const DELIVERED_PAYLOAD_DAYS = 30;
+
+/**
+ * Data minimisation: clears the payloads of deliveries delivered more than DELIVERED_PAYLOAD_DAYS
+ * ago, in batches so no transaction grows large. Dead letters keep theirs until they are replayed
+ * and delivered; the delivery record (who received which change, when) is never removed.
+ */
+export async function pruneDeliveredPayloads(ctx: PlatformContext, opts: { batch?: number } = {}): Promise<number> {
+  const now = ctx.now();
+  const cutoff = new Date(now.getTime() - DELIVERED_PAYLOAD_DAYS * DAY).toISOString();
+  let total = 0;
+  for (;;) {
+    const n = await repo.pruneDelivered(ctx.db.kysely, cutoff, now.toISOString(), opts.batch ?? 5_000);
+    total += n;
+    if (n < (opts.batch ?? 5_000)) return total;
+  }
+}
+
+/** For the manifest: capture every 15 seconds, deliver every 10 seconds, prune hourly. */
 export const exchangeJobs: JobHandlerDefinition[] = [
   { kind: 'exchange.capture', everySeconds: 15, handler: async (ctx) => void (await captureChanges(ctx)) },
   { kind: 'exchange.deliver', everySeconds: 10, handler: async (ctx) => void (await deliverDue(ctx)) },
+  { kind: 'exchange.prune', everySeconds: 3600, handler: async (ctx) => void (await pruneDeliveredPayloads(ctx)) },
 ];

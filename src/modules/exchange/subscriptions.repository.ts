@@ -191,3 +191,10 @@ export async function replay(db: Executor, id: string, now: string): Promise<boo
     .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }
+
+/** Clears the payloads of deliveries delivered before `cutoff`; the records stay. */
+export async function pruneDelivered(db: Executor, cutoff: string, now: string, limit: number): Promise<number> {
+  const ids = db.selectFrom('exchange_delivery').select('id').where('status', '=', 'delivered').where('delivered_at', '<', cutoff).where('pruned_at', 'is', null).limit(limit);
+  const res = await db.updateTable('exchange_delivery').set({ payload: '', pruned_at: now }).where('id', 'in', ids).executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}

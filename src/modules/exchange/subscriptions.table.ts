@@ -49,6 +49,8 @@ export interface ExchangeDeliveryTable {
   delivered_at: string | null;
   dead_at: string | null;
   replays: number;
+  /** When the delivered payload was cleared after the retention period (the record stays). */
+  pruned_at: string | null;
 }
 
 /** Where the change capture has read up to. */

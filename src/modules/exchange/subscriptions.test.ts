@@ -9,7 +9,7 @@ import { openDatabase } from '../../platform/db/database.js';
 import type { LinliApp } from '../../platform/http/app.js';
 import { modules } from '../index.js';
 import { seedRegistryFixture, type RegistryFixture } from '../registry/registry.fixture.js';
-import { captureChanges, checkTarget, deliverDue, deliveryBackoff } from './deliveries.job.js';
+import { captureChanges, checkTarget, DELIVERED_PAYLOAD_DAYS, deliverDue, deliveryBackoff, pruneDeliveredPayloads } from './deliveries.job.js';
 import { verifySignature } from './deliveries.sign.js';
 
 interface Received {
@@ -187,5 +187,35 @@ describe(`exchange subscriptions 变更订阅与推送 (${DIALECT_LABEL})`, () =
     expect(subsList.items.find((x) => x.event === 'tag.gained' && x.counts.delivered === 1 && x.counts.dead === 0)).toBeTruthy();
     const replayAudit = await platform.ctx.db.kysely.selectFrom('audit_log').select('target_id').where('action', '=', 'exchange.delivery.replay').execute();
     expect(replayAudit.map((a) => a.target_id)).toEqual([id]);
+  });
+
+  it('clears delivered payloads after the retention period and keeps the records; dead letters keep theirs', async () => {
+    const db = platform.ctx.db.kysely;
+    await subscribe({ event: 'tag.gained', tags: ['残疾人'], url: `${receiver.base}/prune-dead` });
+    receiver.plans.set('/prune-dead', [500]);
+    const res = await call('xishan', 'POST', `/api/v1/people/${reg.people.zhu}/tags`, { tag: '残疾人', source: 'typed' });
+    expect(res.statusCode, res.body).toBe(201);
+    await captureChanges(platform.ctx);
+    await deliverDue(platform.ctx, { maxAttempts: 1 });
+    const delivered = await db.selectFrom('exchange_delivery').select(['id', 'delivered_at']).where('status', '=', 'delivered').execute();
+    const dead = await db.selectFrom('exchange_delivery').select(['id', 'payload']).where('status', '=', 'dead').execute();
+    expect(delivered.length).toBeGreaterThan(0);
+    expect(dead.length).toBeGreaterThan(0);
+    // One day short of the retention period: nothing is cleared.
+    const times = delivered.map((d) => new Date(d.delivered_at!).getTime());
+    platform.advance(Math.min(...times) + (DELIVERED_PAYLOAD_DAYS - 1) * 86_400_000 - platform.ctx.now().getTime());
+    expect(await pruneDeliveredPayloads(platform.ctx)).toBe(0);
+    platform.advance(Math.max(...times) + (DELIVERED_PAYLOAD_DAYS + 1) * 86_400_000 - platform.ctx.now().getTime());
+    expect(await pruneDeliveredPayloads(platform.ctx, { batch: 2 })).toBe(delivered.length);
+    const after = await db.selectFrom('exchange_delivery').select(['id', 'status', 'payload', 'pruned_at']).execute();
+    for (const d of after.filter((r) => r.status === 'delivered')) expect(d).toMatchObject({ payload: '', pruned_at: platform.ctx.now().toISOString() });
+    for (const d of after.filter((r) => r.status === 'dead')) {
+      expect(d.pruned_at).toBeNull();
+      expect(d.payload).toBe(dead.find((x) => x.id === d.id)!.payload);
+      expect(JSON.parse(d.payload)).toMatchObject({ event: 'tag.gained', tag: '残疾人' });
+    }
+    expect(after.length).toBe(delivered.length + dead.length);
+    // A second run finds nothing left to clear.
+    expect(await pruneDeliveredPayloads(platform.ctx)).toBe(0);
   });
 });
