@@ -137,6 +137,20 @@ export function registerClientRoutes(app: LinliApp, ctx: PlatformContext) {
     async (request) => clients.listConsents(ctx, request.actor!, request.query.personId),
   );
 
+  // Staff recording a consent need the departments and their mandates (consent only covers fields outside it).
+  app.get(
+    '/api/v1/exchange/consents/departments',
+    {
+      config: { policy: { permission: EXCHANGE_CONSENT } },
+      schema: {
+        tags: TAGS,
+        summary: '可登记授权的部门及其法定授权 / Departments a consent may name, with their mandates',
+        response: { 200: z.object({ items: z.array(z.object({ code: z.string(), name: z.string(), mandate: z.object({ tags: z.array(z.string()), fields: z.array(z.string()) }) })) }) },
+      },
+    },
+    async () => clients.listDepartments(ctx),
+  );
+
   app.post(
     '/api/v1/exchange/consents/:id/withdraw',
     { config: { policy: { permission: EXCHANGE_CONSENT } }, schema: { tags: TAGS, summary: '撤回授权 / Withdraw a consent', params: z.object({ id: zId() }), response: { 200: ZConsent } } },

@@ -7,8 +7,9 @@ import { useI18n } from '../../../shared/i18n.js';
 import { useApi } from '../../../shared/use-api.js';
 import { NotEnabled } from '../../components/NotEnabled.js';
 import { useBreadcrumbs } from '../../layout/breadcrumbs.js';
+import { SubscriptionsPanel } from './SubscriptionsPanel.js';
 
-/** Shapes of src/modules/exchange/clients.routes.ts and subscriptions.routes.ts. */
+/** Shapes of src/modules/exchange/clients.routes.ts (subscriptions: SubscriptionsPanel.tsx). */
 interface Client {
   id: string;
   departmentCode: string;
@@ -50,24 +51,6 @@ interface Read {
   purpose: string;
   people: number;
 }
-interface Subscription {
-  id: string;
-  event: string;
-  tags: string[];
-  url: string;
-  purpose: string;
-  status: string;
-  counts: { pending: number; delivered: number; dead: number };
-}
-interface Delivery {
-  id: string;
-  event: string;
-  attempts: number;
-  lastError: string | null;
-  deadAt: string | null;
-  replays: number;
-}
-
 const BASE = '/api/v1/exchange';
 const FIELD_LABELS: Record<string, string> = { name: '姓名', gender: '性别', birthDate: '出生日期', idNumber: '证件号码', phone: '手机', address: '住址', tags: '标签' };
 const fieldLabel = (f: string) => FIELD_LABELS[f] ?? f;
@@ -123,8 +106,6 @@ function ClientDetail({ id }: { id: string }) {
   const { t } = useI18n();
   const detail = useApi((signal) => api.get<Detail>(`${BASE}/clients/${id}`, undefined, signal), [id]);
   const reads = useApi((signal) => api.get<{ items: Read[] }>(`${BASE}/clients/${id}/reads`, { pageSize: 50 }, signal), [id]);
-  const subs = useApi((signal) => api.get<{ items: Subscription[] }>(`${BASE}/clients/${id}/subscriptions`, undefined, signal), [id]);
-  const dead = useApi((signal) => api.get<{ items: Delivery[] }>(`${BASE}/clients/${id}/deliveries`, { status: 'dead', pageSize: 50 }, signal), [id]);
   const [shownKey, setShownKey] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [reason, setReason] = useState('');
@@ -134,8 +115,6 @@ function ClientDetail({ id }: { id: string }) {
     try {
       await call();
       detail.reload();
-      dead.reload();
-      subs.reload();
     } catch (e) {
       setError(errorMessage(e));
     }
@@ -238,37 +217,7 @@ function ClientDetail({ id }: { id: string }) {
           {
             key: 'subs',
             label: t('ex.subscriptions'),
-            children: (
-              <Space direction="vertical" style={{ width: '100%' }}>
-                <Table<Subscription>
-                  rowKey="id"
-                  size="small"
-                  pagination={false}
-                  dataSource={subs.data?.items ?? []}
-                  columns={[
-                    { title: t('ex.sub.event'), render: (_, s) => `${t(`ex.event.${s.event}`)}${s.tags.length ? `：${s.tags.join('、')}` : ''}` },
-                    { title: t('ex.sub.url'), render: (_, s) => <Typography.Text code>{s.url}</Typography.Text> },
-                    { title: t('ex.key.purpose'), dataIndex: 'purpose' },
-                    { title: t('ex.sub.counts'), render: (_, s) => `${s.counts.pending} / ${s.counts.delivered} / ${s.counts.dead}` },
-                  ]}
-                />
-                <Typography.Title level={5}>{t('ex.dead')}</Typography.Title>
-                <Table<Delivery>
-                  rowKey="id"
-                  size="small"
-                  locale={{ emptyText: t('ex.dead.empty') }}
-                  dataSource={dead.data?.items ?? []}
-                  columns={[
-                    { title: t('ex.delivery.id'), render: (_, x) => <Typography.Text code>{x.id}</Typography.Text> },
-                    { title: t('ex.sub.event'), render: (_, x) => t(`ex.event.${x.event}`) },
-                    { title: t('ex.delivery.attempts'), dataIndex: 'attempts' },
-                    { title: t('ex.delivery.error'), dataIndex: 'lastError' },
-                    { title: t('ex.read.at'), render: (_, x) => (x.deadAt ? formatDateTime(x.deadAt) : '') },
-                    ...(d.canManage ? [{ title: '', render: (_: unknown, x: Delivery) => <Button size="small" onClick={() => act(() => api.post(`${BASE}/deliveries/${x.id}/replay`))}>{t('ex.delivery.replay')}</Button> }] : []),
-                  ]}
-                />
-              </Space>
-            ),
+            children: <SubscriptionsPanel client={c} mandateTags={d.mandate.tags} canManage={d.canManage} />,
           },
         ]}
       />
