@@ -50,7 +50,7 @@ export const importSettings: {
   sqliteCacheBytes: number;
   /** Called for each row inside the chunk's transaction, after its people are written; throwing here is a crash mid-chunk. */
   afterRow?: (jobId: string, rowNumber: number) => void | Promise<void>;
-} = { chunkRows: 5000, sqliteWalPages: 65_536, sqliteCacheBytes: 256 * 2 ** 20 };
+} = { chunkRows: 10_000, sqliteWalPages: 65_536, sqliteCacheBytes: 256 * 2 ** 20 };
 
 /** Another process holds the import; the scheduler will try again later. */
 export class ImportBusyError extends Error {
@@ -248,17 +248,32 @@ async function processImportWith(ctx: PlatformContext, job: ImportJobTable, runn
     const chunkRows = Math.max(1, importSettings.chunkRows);
     let index = 0;
     let chunk: Prepared[] = [];
-    for await (const row of table.rows) {
-      const prepared = prepare(row);
-      index++;
-      if (index <= job.processed_rows) continue; // committed by an earlier run
-      chunk.push(prepared);
-      if (chunk.length >= chunkRows) {
-        await commitChunk(ctx, job, runner, actor, table.header, chunk, index);
-        chunk = [];
+    // The next chunk is read and checked while the last one is written: on PostgreSQL the file
+    // is parsed while the server inserts. One chunk at a time is written, in file order; a
+    // failed write stops the reading at the next chunk's turn (reading writes nothing).
+    let writing: Promise<void> | null = null;
+    const write = async (rows: Prepared[], processedTo: number) => {
+      if (writing) await writing;
+      writing = commitChunk(ctx, job, runner, actor, table.header, rows, processedTo);
+      writing.catch(() => undefined); // seen by the next `await writing`
+    };
+    try {
+      for await (const row of table.rows) {
+        const prepared = prepare(row);
+        index++;
+        if (index <= job.processed_rows) continue; // committed by an earlier run
+        chunk.push(prepared);
+        if (chunk.length >= chunkRows) {
+          await write(chunk, index);
+          chunk = [];
+        }
       }
+      if (chunk.length) await write(chunk, index);
+      if (writing) await writing;
+    } finally {
+      // Nothing of this run may still be writing when it ends, however it ends.
+      if (writing) await (writing as Promise<void>).catch(() => undefined);
     }
-    if (chunk.length) await commitChunk(ctx, job, runner, actor, table.header, chunk, index);
   } finally {
     table.close();
   }

@@ -49,12 +49,18 @@ export type RowResult = { ok: true; person: RowPerson } | { ok: false; reason: s
 
 /** Full-width digits, letters and spaces folded (NFKC), zero-width characters dropped, trimmed. */
 export function cleanText(v: CellValue): string {
-  return cellText(v)
+  const text = cellText(v);
+  // Most cells are printable ASCII and CJK unified ideographs without spaces, which NFKC and
+  // the rest leave as they are: skip the work (a roster has over a million cells).
+  if (PLAIN.test(text)) return text;
+  return text
     .normalize('NFKC')
     .replace(/[\u200b-\u200d\u2060\ufeff]/g, '')
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+const PLAIN = /^[\x21-\x7e\u4e00-\u9fff]*$/;
 
 const CJK = '\u3400-\u9fff\uf900-\ufaff·';
 

@@ -9,6 +9,8 @@ import { CsvParser, countDataRows, detectCsvEncoding, type CellValue } from '../
 import { fieldOfHeader, ImportFileError, openTable, type Header } from './imports.parse.js';
 import {
   buildingKey,
+  cleanName,
+  cleanText,
   DwellingIndex,
   maskedRaw,
   normaliseBirthDate,
@@ -215,6 +217,20 @@ describe('ID numbers as Excel leaves them', () => {
     const reason = (r as { reason: string }).reason;
     expect(reason).toContain('校验位');
     expect(reason).not.toContain(wrong);
+  });
+});
+
+describe('cell text', () => {
+  it('leaves plain text as it is and folds everything else (full-width forms, zero-width characters, runs of spaces)', () => {
+    expect(cleanText('张三')).toBe('张三');
+    expect(cleanText(' 13857391234 ')).toBe('13857391234');
+    expect(cleanText(330481)).toBe('330481');
+    expect(cleanText('１３８５７３９１２３４')).toBe('13857391234');
+    expect(cleanText('张\u200b三')).toBe('张三');
+    expect(cleanText('文昌  花园\t3幢')).toBe('文昌 花园 3幢');
+    expect(cleanText('\uf9dc')).toBe('\u9686'); // a compatibility ideograph becomes its unified form
+    expect(cleanName('张 三')).toBe('张三');
+    expect(cleanName('买买提•艾力')).toBe('买买提·艾力');
   });
 });
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createPiiCipher, parseKey } from './pii.js';
+import { createPiiCipher, ivPool, parseKey } from './pii.js';
 import { maskIdNumber, maskName, maskPhone, maskSensitiveText } from './mask.js';
 
 describe('PII cipher', () => {
@@ -12,6 +12,19 @@ describe('PII cipher', () => {
     expect(a).not.toBe(b);
     expect(a).not.toContain('330481199001011234');
     expect(sut.decrypt(a)).toBe('330481199001011234');
+  });
+
+  it('never hands out the same IV twice, across refills of the pool', () => {
+    const next = ivPool();
+    const ivs = Array.from({ length: 3000 }, () => next());
+    expect(ivs.every((iv) => iv.length === 12)).toBe(true);
+    expect(new Set(ivs.map((iv) => iv.toString('hex'))).size).toBe(3000);
+    // Handed-out IVs are copies: a refill does not change them.
+    const first = ivs[0]!.toString('hex');
+    for (let i = 0; i < 2048; i++) next();
+    expect(ivs[0]!.toString('hex')).toBe(first);
+    const stored = Array.from({ length: 2100 }, () => sut.encrypt('13857391234').split(':')[1]);
+    expect(new Set(stored).size).toBe(2100);
   });
 
   it('detects a tampered ciphertext (GCM tag)', () => {

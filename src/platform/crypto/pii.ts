@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, randomFillSync } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -16,13 +16,38 @@ export interface PiiCipher {
 
 const VERSION = 'v1';
 
+const IV_BYTES = 12;
+const IVS_PER_FILL = 1024;
+
+/**
+ * Random 12-byte IVs handed out from a pool filled 1,024 at a time: one call into the CSPRNG
+ * per 1,024 encryptions instead of one each (a bulk import encrypts hundreds of thousands).
+ * Each IV is a fresh CSPRNG slice, used once and never handed out again, exactly as
+ * `randomBytes(12)` per call would be; the pool is refilled only after every slice is taken.
+ */
+export function ivPool(): () => Buffer {
+  const pool = Buffer.alloc(IV_BYTES * IVS_PER_FILL);
+  let next = pool.length;
+  return () => {
+    if (next >= pool.length) {
+      randomFillSync(pool);
+      next = 0;
+    }
+    // A copy: the slice's bytes are overwritten at the next refill.
+    const iv = Buffer.from(pool.subarray(next, next + IV_BYTES));
+    next += IV_BYTES;
+    return iv;
+  };
+}
+
 export function createPiiCipher(masterKey: Buffer): PiiCipher {
   if (masterKey.length !== 32) throw new Error('ENCRYPTION_KEY must be 32 bytes (base64 or hex)');
   const encKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'linli/pii/enc', 32));
   const idxKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'linli/pii/index', 32));
+  const nextIv = ivPool();
   return {
     encrypt(plain) {
-      const iv = randomBytes(12);
+      const iv = nextIv();
       const cipher = createCipheriv('aes-256-gcm', encKey, iv);
       const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
       const tag = cipher.getAuthTag();
