@@ -7,6 +7,7 @@ import { useI18n } from '../../../shared/i18n.js';
 import { useApi } from '../../../shared/use-api.js';
 import { NotEnabled } from '../../components/NotEnabled.js';
 import { useBreadcrumbs } from '../../layout/breadcrumbs.js';
+import { PagedTable } from './common.js';
 import { hoursOf, type Certificate, type RecordDetail, type ServiceRecord, type Volunteer } from './types.js';
 
 /** 更正: new times and a reason; the server reverses the journal and posts anew (shown below). */
@@ -83,12 +84,10 @@ function Records() {
         {t('cvo.records.open')}
       </Checkbox>
       {list.error && <Alert type="error" showIcon title={list.error.message} />}
-      <Table
-        rowKey="id"
-        size="middle"
-        loading={list.loading}
-        dataSource={list.data?.items ?? []}
-        pagination={{ current: page, total: list.data?.total ?? 0, pageSize: 20, onChange: setPage }}
+      <PagedTable
+        list={list}
+        page={page}
+        onPage={setPage}
         columns={[
           { title: t('cvo.name'), render: (_, r: ServiceRecord) => `${r.volunteerName}（${r.volunteerNumber}）` },
           { title: t('cvo.records.opportunity'), dataIndex: 'opportunityTitle' },

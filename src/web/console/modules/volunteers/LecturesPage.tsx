@@ -9,6 +9,7 @@ import { useApi } from '../../../shared/use-api.js';
 import { NotEnabled } from '../../components/NotEnabled.js';
 import { useBreadcrumbs } from '../../layout/breadcrumbs.js';
 import { OrgNodeSelect } from '../registry/common.js';
+import { PagedTable, ReasonDrawer } from './common.js';
 import './timebank.messages.js';
 
 const API = '/api/v1/lectures';
@@ -276,12 +277,10 @@ export default function LecturesPage() {
         />
       </Space>
       {(error || list.error) && <Alert type="error" showIcon title={error ?? list.error!.message} />}
-      <Table
-        rowKey="id"
-        size="middle"
-        loading={list.loading}
-        dataSource={list.data?.items ?? []}
-        pagination={{ current: page, total: list.data?.total ?? 0, pageSize: 20, onChange: setPage }}
+      <PagedTable
+        list={list}
+        page={page}
+        onPage={setPage}
         data-testid="lectures-table"
         columns={[
           { title: t('clc.title'), render: (_, l: Lecture) => <>{l.title}{l.videoHost && <Tag style={{ marginLeft: 6 }}>{l.videoHost}</Tag>}</> },
@@ -324,16 +323,7 @@ export default function LecturesPage() {
         />
       )}
       {cancelling && (
-        <Drawer open width={480} title={`${t('clc.cancel')}：${cancelling.title}`} onClose={() => setCancelling(null)} destroyOnHidden>
-          <Form layout="vertical" onFinish={(v) => void cancel(v)}>
-            <Form.Item name="reason" label={t('clc.cancelReason')} rules={[{ required: true, min: 2 }]}>
-              <Input.TextArea maxLength={200} rows={3} />
-            </Form.Item>
-            <Button type="primary" danger htmlType="submit">
-              {t('clc.cancel')}
-            </Button>
-          </Form>
-        </Drawer>
+        <ReasonDrawer action={t('clc.cancel')} subject={cancelling.title} label={t('clc.cancelReason')} minLength={2} onSubmit={(v) => void cancel(v)} onClose={() => setCancelling(null)} />
       )}
     </Space>
   );

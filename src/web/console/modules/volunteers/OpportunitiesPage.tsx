@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useLocation, useParams } from 'wouter';
 import dayjs, { type Dayjs } from 'dayjs';
-import { Alert, Button, Checkbox, DatePicker, Descriptions, Drawer, Form, Input, InputNumber, Segmented, Select, Space, Table, Tag, Typography, Upload } from 'antd';
+import { Alert, Button, Checkbox, DatePicker, Descriptions, Drawer, Form, Input, InputNumber, Segmented, Select, Space, Table, Tag, Typography } from 'antd';
 import { api, errorMessage } from '../../../shared/api.js';
 import { formatDateTime } from '../../../shared/dates.js';
 import { useI18n } from '../../../shared/i18n.js';
@@ -9,6 +9,7 @@ import { useApi } from '../../../shared/use-api.js';
 import { NotEnabled } from '../../components/NotEnabled.js';
 import { useBreadcrumbs } from '../../layout/breadcrumbs.js';
 import { OrgNodeSelect } from '../registry/common.js';
+import { PictureUpload } from './common.js';
 import { CATEGORIES, hoursOf, type Opportunity, type SignupRow, type Team, type Volunteer } from './types.js';
 
 const API = '/api/v1/volunteer-opportunities';
@@ -121,27 +122,7 @@ function EditDrawer({ opp, onClose }: { opp: Opportunity | null; onClose: (id: s
           <Checkbox>{t('cvo.opp.approval')}</Checkbox>
         </Form.Item>
         <Form.Item label={t('cvo.opp.cover')}>
-          <Space>
-            <Upload
-              accept="image/png,image/jpeg,image/webp"
-              showUploadList={false}
-              customRequest={async (o) => {
-                const data = new FormData();
-                data.append('file', o.file as Blob, (o.file as File).name);
-                try {
-                  const att = await api.upload<{ id: string }>('/api/v1/files', data, { purpose: 'volunteers.cover' });
-                  setCover(att.id);
-                  o.onSuccess?.(att);
-                } catch (e) {
-                  setError(errorMessage(e));
-                  o.onError?.(e as Error);
-                }
-              }}
-            >
-              <Button>{t('cvo.opp.upload')}</Button>
-            </Upload>
-            {cover && <Tag color="green">✓</Tag>}
-          </Space>
+          <PictureUpload purpose="volunteers.cover" label={t('cvo.opp.upload')} uploaded={!!cover} onUploaded={setCover} onError={setError} />
         </Form.Item>
         <Space>
           {opp ? (

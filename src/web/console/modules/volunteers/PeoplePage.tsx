@@ -7,6 +7,7 @@ import { useApi } from '../../../shared/use-api.js';
 import { NotEnabled } from '../../components/NotEnabled.js';
 import { useBreadcrumbs } from '../../layout/breadcrumbs.js';
 import { OrgNodeSelect, PersonPicker } from '../registry/common.js';
+import { PagedTable } from './common.js';
 import { hoursOf, type Team, type Volunteer } from './types.js';
 
 const API = '/api/v1/volunteers';
@@ -116,12 +117,10 @@ function Register({ options }: { options: Options | undefined }) {
         </Button>
       </Space>
       {(list.error || error) && <Alert type="error" showIcon title={error ?? list.error!.message} />}
-      <Table
-        rowKey="id"
-        size="middle"
-        loading={list.loading}
-        dataSource={list.data?.items ?? []}
-        pagination={{ current: page, total: list.data?.total ?? 0, pageSize: 20, onChange: setPage }}
+      <PagedTable
+        list={list}
+        page={page}
+        onPage={setPage}
         columns={[
           { title: t('cvo.number'), dataIndex: 'number', width: 140 },
           { title: t('cvo.name'), dataIndex: 'name', width: 100 },

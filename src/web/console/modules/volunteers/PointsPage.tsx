@@ -11,6 +11,7 @@ import { useApi } from '../../../shared/use-api.js';
 import { NotEnabled } from '../../components/NotEnabled.js';
 import { useBreadcrumbs } from '../../layout/breadcrumbs.js';
 import { OrgNodeSelect } from '../registry/common.js';
+import { PagedTable } from './common.js';
 import type { PointsAward, PointsKind, PointsRule } from './points.types.js';
 import type { Volunteer } from './types.js';
 import './points.messages.js';
@@ -182,12 +183,11 @@ function GoodDeeds() {
         </Button>
       </Form>
       <Typography.Title level={5}>{t('cpt.awards')}</Typography.Title>
-      <Table
-        rowKey="id"
+      <PagedTable
+        list={awards}
+        page={page}
+        onPage={setPage}
         size="small"
-        loading={awards.loading}
-        dataSource={awards.data?.items ?? []}
-        pagination={{ current: page, total: awards.data?.total ?? 0, pageSize: 20, onChange: setPage }}
         columns={[
           { title: t('cpt.when'), width: 150, render: (_, a: PointsAward) => formatDateTime(a.createdAt) },
           { title: t('cpt.holder'), width: 110, render: (_, a: PointsAward) => a.holderName ?? '—' },

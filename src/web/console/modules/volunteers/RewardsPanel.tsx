@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import dayjs, { type Dayjs } from 'dayjs';
-import { Alert, Button, Card, DatePicker, Descriptions, Drawer, Form, Image, Input, InputNumber, Modal, Select, Space, Switch, Table, Tag, Typography, Upload } from 'antd';
+import { Alert, Button, Card, DatePicker, Descriptions, Drawer, Form, Image, Input, InputNumber, Modal, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { api, errorMessage } from '../../../shared/api.js';
 import { formatDateTime } from '../../../shared/dates.js';
 import { useI18n } from '../../../shared/i18n.js';
 import { useApi } from '../../../shared/use-api.js';
 import { NotEnabled } from '../../components/NotEnabled.js';
 import { OrgNodeSelect } from '../registry/common.js';
+import { PagedTable, PictureUpload } from './common.js';
 import type { RewardItem, RewardOrder } from './points.types.js';
 import './points.messages.js';
 
@@ -110,27 +111,7 @@ function ItemDrawer({ item, onClose }: { item: RewardItem | null; onClose: (chan
           <DatePicker.RangePicker allowEmpty={[true, true]} />
         </Form.Item>
         <Form.Item label={t('cpt.item.picture')}>
-          <Space>
-            <Upload
-              accept="image/png,image/jpeg,image/webp"
-              showUploadList={false}
-              customRequest={async (o) => {
-                const data = new FormData();
-                data.append('file', o.file as Blob, (o.file as File).name);
-                try {
-                  const att = await api.upload<{ id: string }>('/api/v1/files', data, { purpose: 'volunteers.reward' });
-                  setPicture(att.id);
-                  o.onSuccess?.(att);
-                } catch (e) {
-                  setError(errorMessage(e));
-                  o.onError?.(e as Error);
-                }
-              }}
-            >
-              <Button>{t('cpt.item.upload')}</Button>
-            </Upload>
-            {picture && <Tag color="green">✓</Tag>}
-          </Space>
+          <PictureUpload purpose="volunteers.reward" label={t('cpt.item.upload')} uploaded={!!picture} onUploaded={setPicture} onError={setError} />
         </Form.Item>
         <Space wrap>
           <Form.Item name="sort" label={t('cpt.item.sort')}>
@@ -286,12 +267,10 @@ function Orders() {
         options={(['pending', 'fulfilled', 'cancelled'] as const).map((s) => ({ value: s, label: t(`cpt.order.${s}`) }))}
       />
       {list.error && <Alert type="error" showIcon title={list.error.message} />}
-      <Table
-        rowKey="id"
-        size="middle"
-        loading={list.loading}
-        dataSource={list.data?.items ?? []}
-        pagination={{ current: page, total: list.data?.total ?? 0, pageSize: 20, onChange: setPage }}
+      <PagedTable
+        list={list}
+        page={page}
+        onPage={setPage}
         columns={[
           { title: t('cpt.order.code'), dataIndex: 'code', width: 110 },
           { title: t('cpt.holder'), dataIndex: 'holderName', width: 100 },

@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import { useLocation, useParams } from 'wouter';
-import { Alert, Button, Card, Col, Descriptions, Drawer, Form, Input, Radio, Row, Segmented, Space, Statistic, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Col, Descriptions, Drawer, Form, Input, Radio, Row, Segmented, Space, Statistic, Tabs, Tag, Typography } from 'antd';
 import { api, errorMessage } from '../../../shared/api.js';
 import { formatDateTime } from '../../../shared/dates.js';
 import { useI18n } from '../../../shared/i18n.js';
 import { useApi } from '../../../shared/use-api.js';
 import { NotEnabled } from '../../components/NotEnabled.js';
 import { useBreadcrumbs } from '../../layout/breadcrumbs.js';
+import { PagedTable, ReasonDrawer } from './common.js';
 import './timebank.messages.js';
 
 /** Shapes of src/modules/volunteers/timebank.routes.ts (staff). */
@@ -211,12 +212,10 @@ function Exchanges({ disputesOnly, openId, onOpen }: { disputesOnly: boolean; op
         />
       )}
       {list.error && <Alert type="error" showIcon title={list.error.message} />}
-      <Table
-        rowKey="id"
-        size="middle"
-        loading={list.loading}
-        dataSource={list.data?.items ?? []}
-        pagination={{ current: page, total: list.data?.total ?? 0, pageSize: 20, onChange: setPage }}
+      <PagedTable
+        list={list}
+        page={page}
+        onPage={setPage}
         data-testid={disputesOnly ? 'timebank-disputes' : 'timebank-exchanges'}
         columns={[
           { title: t('ctb.title'), render: (_, x: Exchange) => <>{`${x.category} · ${x.title}`}</> },
@@ -270,12 +269,10 @@ function Posts() {
         options={[{ value: 'all', label: t('ctb.all') }, ...(['open', 'taken', 'closed', 'expired'] as const).map((s) => ({ value: s, label: t(`ctb.post.${s}`) }))]}
       />
       {(error || list.error) && <Alert type="error" showIcon title={error ?? list.error!.message} />}
-      <Table
-        rowKey="id"
-        size="middle"
-        loading={list.loading}
-        dataSource={list.data?.items ?? []}
-        pagination={{ current: page, total: list.data?.total ?? 0, pageSize: 20, onChange: setPage }}
+      <PagedTable
+        list={list}
+        page={page}
+        onPage={setPage}
         columns={[
           { title: t('ctb.kind'), width: 70, render: (_, p: Post) => <Tag color={p.kind === 'need' ? 'volcano' : 'green'}>{t(`ctb.kind.${p.kind}`)}</Tag> },
           { title: t('ctb.title'), render: (_, p: Post) => `${p.category} · ${p.title}` },
@@ -287,16 +284,7 @@ function Posts() {
         ]}
       />
       {closing && (
-        <Drawer open width={480} title={`${t('ctb.close')}：${closing.title}`} onClose={() => setClosing(null)} destroyOnHidden>
-          <Form layout="vertical" onFinish={(v) => void close(v)}>
-            <Form.Item name="reason" label={t('ctb.closeReason')} rules={[{ required: true, min: 5 }]}>
-              <Input.TextArea maxLength={200} rows={3} />
-            </Form.Item>
-            <Button type="primary" danger htmlType="submit">
-              {t('ctb.close')}
-            </Button>
-          </Form>
-        </Drawer>
+        <ReasonDrawer action={t('ctb.close')} subject={closing.title} label={t('ctb.closeReason')} minLength={5} onSubmit={(v) => void close(v)} onClose={() => setClosing(null)} />
       )}
     </Space>
   );
