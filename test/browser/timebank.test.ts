@@ -121,6 +121,28 @@ describe('time bank and micro-lectures', () => {
     await resident.context.close();
   });
 
+  it('the room’s code checks a signed-up resident in once, then shows the lecture', async () => {
+    const { ctx } = server.platform;
+    const db = ctx.db.kysely;
+    const meta = { ip: '127.0.0.1', requestId: 'browser-test' };
+    const xishan = (await loadActor(db, server.fixture.users.xishan!))!;
+    const zhu = (await loadActor(db, server.fixture.users.resident01!))!;
+    const start = new Date(ctx.now().getTime() + 10 * 60_000);
+    const l = await lectures.createLecture(ctx, xishan, { orgNodeId: server.fixture.nodes.xishan.id, title: '急救知识：心肺复苏与 AED', speaker: '市红十字会 培训师', body: '', videoUrl: null, place: '西山社区党群服务中心二楼', startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 60 * 60_000).toISOString(), capacity: 20, publish: true }, meta);
+    await lectures.signUp(ctx, zhu, l.id, meta);
+    const qr = await lectures.checkinQr(ctx, xishan, l.id, server.url);
+    const resident = await openSession(browser, PHONE);
+    await residentLoginAs(resident.page, server.url, 'resident01', '居民 朱志强');
+    const page = resident.page;
+    await page.goto(`${server.url}${qr.path}`);
+    await page.getByTestId('lecture-outcome').getByText('签到成功').waitFor();
+    await page.getByTestId('lecture-mine').and(page.locator('[data-attended="1"]')).waitFor();
+    await page.goto(`${server.url}${qr.path}`);
+    await page.getByTestId('lecture-outcome').getByText('您已签到过了').waitFor();
+    expect(resident.errors.filter((e) => !/favicon/.test(e))).toEqual([]);
+    await resident.context.close();
+  });
+
   it('staff see the overview, decide a dispute, and open a lecture’s sign-ups in the console', async () => {
     const staff = await openSession(browser, DESKTOP);
     await consoleLoginAs(staff.page, server.url, 'xishan');

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { Link, useLocation, useParams, useSearch } from 'wouter';
 import Button from 'antd-mobile/es/components/button';
 import { api, errorMessage } from '../../shared/api.js';
@@ -7,6 +7,7 @@ import { useI18n } from '../../shared/i18n.js';
 import { useSession } from '../../shared/session.js';
 import { useApi } from '../../shared/use-api.js';
 import { InlineMessage } from '../components/InlineMessage.js';
+import { SignedScan } from '../components/SignedScan.js';
 import './lectures.messages.js';
 import './volunteers.css';
 import './timebank.css';
@@ -126,16 +127,31 @@ export default function LecturesPage() {
 
 /**
  * 微课: the page in full, the video as a plain link to its site (never embedded), sign-up and
- * cancelling; opened from the room's QR (`?t=…`) it checks the caller in once.
+ * cancelling; opened from the room's QR (`?t=…`) it checks the caller in once, then shows the page.
  */
 export function LectureDetailPage() {
   const { t } = useI18n();
   const { id } = useParams<{ id: string }>();
-  const search = useSearch();
-  const token = new URLSearchParams(search).get('t');
+  const token = new URLSearchParams(useSearch()).get('t');
+  if (!token) return <LectureDetail id={id} />;
+  return (
+    <SignedScan<{ already: boolean }>
+      url={`/api/v1/me/lectures/${id}/checkin`}
+      // noToken is never shown: SignedScan is only used here with a token.
+      texts={{ noToken: '', loginFirst: t('rlc.loginToCheckIn'), working: t('rlc.checkingIn') }}
+      back={{ href: `/lectures/${id}`, label: t('rlc.toLecture') }}
+      testId="lecture-checkin"
+    >
+      {(r) => <LectureDetail id={id} checkedIn={{ kind: 'success', text: r.already ? t('rlc.alreadyIn') : t('rlc.checkedIn') }} />}
+    </SignedScan>
+  );
+}
+
+function LectureDetail({ id, checkedIn }: { id: string; checkedIn?: Outcome }) {
+  const { t } = useI18n();
   const session = useSession();
   const [, navigate] = useLocation();
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(checkedIn ?? null);
   const [busy, setBusy] = useState(false);
   const data = useApi(
     (signal) =>
@@ -146,20 +162,6 @@ export function LectureDetailPage() {
           : api.get<Lecture>(`/api/v1/public/lectures/${id}`, undefined, signal).then((lecture) => ({ lecture, mine: null })),
     [id, session.status],
   );
-  // The room's QR: check in once when the page opens with a token (and the caller is logged in).
-  const tried = useRef(false);
-  useEffect(() => {
-    if (!token || session.status !== 'ready' || tried.current) return;
-    tried.current = true;
-    setOutcome({ kind: 'info', text: t('rlc.checkingIn') });
-    api
-      .post<{ already: boolean }>(`/api/v1/me/lectures/${id}/checkin`, { token })
-      .then((r) => {
-        setOutcome({ kind: 'success', text: r.already ? t('rlc.alreadyIn') : t('rlc.checkedIn') });
-        data.reload();
-      })
-      .catch((e: unknown) => setOutcome({ kind: 'error', text: errorMessage(e) }));
-  }, [token, session.status, id]);
 
   const act = async (path: 'signup' | 'cancel', text: string) => {
     setBusy(true);

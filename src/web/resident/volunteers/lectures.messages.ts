@@ -28,6 +28,8 @@ addMessages({
   'rlc.checkedIn': { 'zh-CN': '签到成功', en: 'Checked in' },
   'rlc.alreadyIn': { 'zh-CN': '您已签到过了', en: 'You had already checked in' },
   'rlc.checkin': { 'zh-CN': '扫码签到', en: 'Check in' },
+  'rlc.loginToCheckIn': { 'zh-CN': '请先登录，登录后重新扫描会场的签到二维码', en: 'Log in first, then scan the check-in code in the room again' },
+  'rlc.toLecture': { 'zh-CN': '查看微课详情', en: 'See the lecture' },
   'rlc.loginToSign': { 'zh-CN': '登录后可以报名和签到', en: 'Log in to sign up and check in' },
   'rlc.back': { 'zh-CN': '返回微课列表', en: 'Back to the lectures' },
   'rlc.organiser': { 'zh-CN': '主办', en: 'Organiser' },
