@@ -18,7 +18,7 @@ const runIdOf = (name: string, prefix: string) => {
 
 async function cleanUp(keep: (name: string, prefix: string) => boolean) {
   for (const f of fs.readdirSync(os.tmpdir())) {
-    if (f.startsWith('linli-tpl-') && !keep(f, 'linli-tpl-')) fs.rmSync(path.join(os.tmpdir(), f), { force: true });
+    if (f.startsWith('linli-tpl-') && !keep(f, 'linli-tpl-')) fs.rmSync(path.join(os.tmpdir(), f), { recursive: true, force: true });
   }
   if (!IS_PG) return;
   const rows = (await adminQuery(`select datname from pg_database where datname like 'linli\\_t%'`)).rows as { datname: string }[];

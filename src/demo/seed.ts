@@ -9,6 +9,7 @@ import type { OrgNodeTable } from '../platform/platform.table.js';
 import { DEMO_ACCOUNTS, DEMO_DEPARTMENTS, DEMO_PASSWORD, type DemoNodeKey } from './accounts.js';
 import { buildCommunity, type BuildHooks } from './community.js';
 import { PeopleGenerator, REFERENCE_DATE, type GeneratedPerson } from './people.js';
+import { type Bounds, type Polygon, type Position } from './layout.js';
 import { dongshanPlan, xishanPlan } from './plans.js';
 import { mulberry32, seedFrom } from './random.js';
 
@@ -24,6 +25,41 @@ const DEMO_PEOPLE: Record<string, { surname: string; givenName: string; gender: 
   resident01: { surname: '朱', givenName: '志强', gender: '男', age: [35, 55], minHousehold: 3 },
   volunteer01: { surname: '徐', givenName: '美玲', gender: '女', age: [48, 66], minHousehold: 1 },
 };
+
+/** The smallest box holding every one of `boxes`. */
+function unionBounds(boxes: Bounds[]): Bounds {
+  return {
+    west: Math.min(...boxes.map((b) => b.west)),
+    south: Math.min(...boxes.map((b) => b.south)),
+    east: Math.max(...boxes.map((b) => b.east)),
+    north: Math.max(...boxes.map((b) => b.north)),
+  };
+}
+
+function grow(b: Bounds, dLon: number, dLat: number): Bounds {
+  return { west: b.west - dLon, south: b.south - dLat, east: b.east + dLon, north: b.north + dLat };
+}
+
+/**
+ * A box with its corners cut (an octagon), so an area looks drawn rather than ruled. `cut` is
+ * the share of the shorter side taken off each corner; keep it within the margin added around
+ * what the shape must cover. Counter-clockwise, closed (RFC 7946).
+ */
+function chamferedBox(b: Bounds, cut: number): Polygon {
+  const c = Math.min(b.east - b.west, b.north - b.south) * cut;
+  const r = (x: number) => Math.round(x * 1e6) / 1e6;
+  const ring: Position[] = [
+    [b.west + c, b.south],
+    [b.east - c, b.south],
+    [b.east, b.south + c],
+    [b.east, b.north - c],
+    [b.east - c, b.north],
+    [b.west + c, b.north],
+    [b.west, b.north - c],
+    [b.west, b.south + c],
+  ].map(([x, y]) => [r(x!), r(y!)] as Position);
+  return { type: 'Polygon', coordinates: [[...ring, ring[0]!]] };
+}
 
 const ageAtReference = (p: GeneratedPerson) => Number(REFERENCE_DATE.slice(0, 4)) - Number(p.birthDate.slice(0, 4));
 
@@ -66,13 +102,18 @@ export async function seedDemoIfEmpty(ctx: PlatformContext, modules: LinliModule
   const result = await ctx.db.kysely.transaction().execute(async (trx) => {
     const city = newNodeRow(null, 'city', '海宁市', { code: '330481', at });
     const street = newNodeRow(city, 'street', '硖石街道', { code: '330481001', sort: 1, at });
+    const plans = { xishan: xishanPlan(street), dongshan: dongshanPlan(street) };
+    // Outlines for the cockpit's city and street maps: drawn from the plans, no random draws.
+    const streetBounds = grow(unionBounds([plans.xishan.bounds, plans.dongshan.bounds]), 0.0035, 0.003);
+    street.geometry = JSON.stringify(chamferedBox(streetBounds, 0.2));
+    city.geometry = JSON.stringify(chamferedBox(grow(streetBounds, 0.03, 0.025), 0.35));
     await insertNodes(trx, [city, street]);
     for (const d of DEMO_DEPARTMENTS) {
       await trx.insertInto('department').values({ code: d.code, name: d.name, mandate: JSON.stringify(d.mandate) }).execute();
     }
     const people = new PeopleGenerator(rnd, '330481');
-    const xishan = await buildCommunity(ctx, trx, rnd, people, xishanPlan(street), { withRegistry, at, hooks });
-    const dongshan = await buildCommunity(ctx, trx, rnd, people, dongshanPlan(street), { withRegistry, at });
+    const xishan = await buildCommunity(ctx, trx, rnd, people, plans.xishan, { withRegistry, at, hooks });
+    const dongshan = await buildCommunity(ctx, trx, rnd, people, plans.dongshan, { withRegistry, at });
     const nodes: Record<DemoNodeKey, OrgNodeTable> = {
       city,
       street,

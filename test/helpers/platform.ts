@@ -11,6 +11,7 @@ import { collectMigrations, migrateToLatest } from '../../src/platform/db/migrat
 import { buildApp, type LinliApp } from '../../src/platform/http/app.js';
 import { modules as allModules } from '../../src/modules/index.js';
 import type { LinliModule } from '../../src/platform/module.js';
+import { seedDemoIfEmpty } from '../../src/demo/seed.js';
 
 export const DATABASE_URL = process.env.DATABASE_URL ?? '';
 export const IS_PG = DATABASE_URL.startsWith('postgres');
@@ -30,7 +31,7 @@ export interface TestPlatform extends Platform {
  * and module set — a file copy on SQLite, `CREATE DATABASE … TEMPLATE` on PostgreSQL (tables in
  * schema `linli`) — so files run in parallel and none pays for every migration again.
  */
-export async function createTestPlatform(opts: { modules?: LinliModule[]; config?: Partial<Config>; start?: Date } = {}): Promise<TestPlatform> {
+export async function createTestPlatform(opts: { modules?: LinliModule[]; config?: Partial<Config>; start?: Date; demo?: boolean } = {}): Promise<TestPlatform> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'linli-test-'));
   let clock = opts.start ? opts.start.getTime() : Date.now();
   let offset = 0;
@@ -39,13 +40,16 @@ export async function createTestPlatform(opts: { modules?: LinliModule[]; config
   let schema: string | undefined;
   let database: string | undefined;
   let url = `sqlite:${path.join(dataDir, 'test.sqlite')}`;
+  // The seeded demo is a template too (its keys and files with it), so demo tests do not each seed it.
+  const demo = opts.demo ? await demoTemplate(modules, opts.start ?? new Date(clock), opts.config) : null;
+  if (demo) fs.cpSync(demo.dataDir, dataDir, { recursive: true });
   if (IS_PG) {
-    const template = await pgTemplate(modules);
+    const template = demo?.database ?? (await pgTemplate(modules));
     database = `${TEST_DB_PREFIX}${RUN_ID}_${randomBytes(5).toString('hex')}`;
     await adminQuery(`CREATE DATABASE "${database}" TEMPLATE "${template}"`);
     url = databaseUrlOf(database);
     schema = TEMPLATE_SCHEMA;
-  } else {
+  } else if (!demo) {
     fs.copyFileSync(await sqliteTemplate(modules), path.join(dataDir, 'test.sqlite'));
   }
   const config = loadConfig({ NODE_ENV: 'test' }, { dataDir, databaseUrl: url, demo: true, loginRateLimitPerMinute: 10_000, ...opts.config });
@@ -167,6 +171,62 @@ function sqliteTemplate(modules: LinliModule[]): Promise<string> {
       return file;
     })();
     templates.set(file, made);
+  }
+  return made;
+}
+
+/**
+ * The demo community seeded once per run, module set and start time: a data directory (keys,
+ * uploaded files and, on SQLite, the database file) and on PostgreSQL a template database. Made
+ * by whichever process asks first, under a lock; the others wait for it.
+ */
+const demoTemplates = new Map<string, Promise<{ dataDir: string; database?: string }>>();
+
+function demoTemplate(modules: LinliModule[], start: Date, config: Partial<Config> = {}): Promise<{ dataDir: string; database?: string }> {
+  const key = createHash('sha256')
+    .update([migrationsKey(modules), modules.map((m) => m.name).join(','), start.toISOString(), JSON.stringify(config)].join('|'))
+    .digest('hex')
+    .slice(0, 10);
+  let made = demoTemplates.get(key);
+  if (!made) {
+    made = (async () => {
+      const dir = path.join(os.tmpdir(), `linli-tpl-${RUN_ID}-demo-${key}`);
+      const database = IS_PG ? `${TEMPLATE_DB_PREFIX}${RUN_ID}_demo_${key}` : undefined;
+      const lock = `${dir}.lock`;
+      // mkdir is atomic: the process that makes the lock seeds; the others wait for the directory.
+      for (;;) {
+        if (fs.existsSync(dir)) return { dataDir: dir, database };
+        try {
+          fs.mkdirSync(lock);
+          break;
+        } catch {
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      }
+      try {
+        const tmp = fs.mkdtempSync(`${dir}.tmp-`);
+        let url = `sqlite:${path.join(tmp, 'test.sqlite')}`;
+        if (database) {
+          await adminQuery(`CREATE DATABASE "${database}" TEMPLATE "${await pgTemplate(modules)}"`);
+          url = databaseUrlOf(database);
+        } else {
+          fs.copyFileSync(await sqliteTemplate(modules), path.join(tmp, 'test.sqlite'));
+        }
+        const cfg = loadConfig({ NODE_ENV: 'test' }, { dataDir: tmp, databaseUrl: url, demo: true, loginRateLimitPerMinute: 10_000, ...config });
+        const db = openDatabase(url, { schema: database ? TEMPLATE_SCHEMA : undefined, poolSize: 4 });
+        const platform = await openPlatform(cfg, modules, { db, now: () => start });
+        try {
+          await seedDemoIfEmpty(platform.ctx, modules, () => {});
+        } finally {
+          await platform.close();
+        }
+        fs.renameSync(tmp, dir);
+      } finally {
+        fs.rmSync(lock, { recursive: true, force: true });
+      }
+      return { dataDir: dir, database };
+    })();
+    demoTemplates.set(key, made);
   }
   return made;
 }

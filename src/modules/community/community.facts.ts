@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
-import { lit, nullInt, nullText, openWhen, type DemandSource } from '../demands/demands.sql.js';
+import { lit, nullInt, nullText, openWhen, type DemandSource } from '../../platform/demands/demand-source.js';
 
 /**
  * What other modules may read of the online community without an actor: the caller (the demands
  * module, 全响应) has already scoped its user. SELECTs in the common demand shape of
- * src/modules/demands/demands.sql.ts; the caller filters, pages and counts them in SQL.
+ * src/platform/demands/demand-source.ts; the caller filters, pages and counts them in SQL.
  */
 
 /** 意见建议: the deadline is the 5-working-day answer limit; answered = responded and closed. */

@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPlatform, DIALECT_LABEL, type TestPlatform } from '../../../test/helpers/platform.js';
 import { modules } from '../index.js';
-import { seedDemoIfEmpty } from '../../demo/seed.js';
 
 describe(`demo forum (${DIALECT_LABEL})`, () => {
   let platform: TestPlatform;
 
   beforeAll(async () => {
-    platform = await createTestPlatform({ start: new Date('2026-11-26T02:00:00Z') });
-    await seedDemoIfEmpty(platform.ctx, modules, () => {});
+    platform = await createTestPlatform({ start: new Date('2026-11-26T02:00:00Z'), demo: true });
   }, 300_000);
   afterAll(async () => {
     await platform.close();

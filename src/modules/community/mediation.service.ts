@@ -13,8 +13,8 @@ import type { Actor } from '../../platform/policy/actor.js';
 import { canAt, scopePaths } from '../../platform/policy/actor.js';
 import { rolesWith } from '../../platform/policy/roles.js';
 import { getEventDetail } from '../events/events.service.js';
-import { getEvent } from '../events/events.repository.js';
-import { residentFacts } from '../registry/registry.facts.js';
+import { eventReporter } from '../events/events.facts.js';
+import { peopleBriefs, residentFacts } from '../registry/registry.facts.js';
 import { MEDIATION_ASSIGN, MEDIATION_HANDLE } from './mediation.policy.js';
 import * as repo from './mediation.repository.js';
 import type { AgreementInput, CaseInput, PartyInput, SessionInput, StepAction } from './mediation.schema.js';
@@ -464,14 +464,14 @@ export async function createFromEvent(ctx: PlatformContext, actor: Actor, eventI
   if (taken) throw conflict('MEDIATION_EVENT_TAKEN', {}, { caseId: taken.id });
   const { node, community } = await caseNode(ctx, event.orgNodeId);
   if (!canAt(actor, MEDIATION_HANDLE, node.path)) throw forbidden();
-  const raw = await getEvent(db, eventId);
+  const reporter = await eventReporter(db, eventId);
   const parties: ResolvedParty[] = [];
-  if (raw?.reporter_person_id) {
-    const facts = await residentFacts(db, raw.reporter_person_id);
+  if (reporter?.personId) {
+    const facts = await residentFacts(db, reporter.personId);
     if (facts) parties.push({ side: 'applicant', personId: facts.personId, name: facts.name, phone: null, note: '事件反映人' });
-  } else if (raw?.reporter_name_enc) {
-    const name = ctx.pii.decrypt(raw.reporter_name_enc).trim();
-    const phone = raw.reporter_phone_enc ? normaliseMobile(ctx.pii.decrypt(raw.reporter_phone_enc)) : null;
+  } else if (reporter?.nameEnc) {
+    const name = ctx.pii.decrypt(reporter.nameEnc).trim();
+    const phone = reporter.phoneEnc ? normaliseMobile(ctx.pii.decrypt(reporter.phoneEnc)) : null;
     if (name.length >= 2) parties.push({ side: 'applicant', personId: null, name: name.slice(0, 40), phone, note: '事件反映人' });
   }
   const m = await mediatorsForNew(ctx, actor, node, community.path, input);
@@ -556,11 +556,13 @@ async function presentDetail(ctx: PlatformContext, actor: Actor, c: Loaded) {
     repo.attachmentsOf(db, r.id),
     repo.userNames(db, [r.registered_by]),
   ]);
-  const accounts = await repo.peopleWithAccounts(db, parties.map((p) => p.person_id).filter((x): x is string => !!x));
-  const partyDetails = [];
-  for (const p of parties) {
-    const facts = p.person_id ? await residentFacts(db, p.person_id) : undefined;
-    partyDetails.push({
+  const personIds = [...new Set(parties.map((p) => p.person_id).filter((x): x is string => !!x))];
+  const [accounts, briefs] = await Promise.all([repo.peopleWithAccounts(db, personIds), peopleBriefs(db, personIds)]);
+  // People who moved out or died show as recorded on the case.
+  const registry = new Map(briefs.filter((b) => b.active).map((b) => [b.personId, b]));
+  const partyDetails = parties.map((p) => {
+    const facts = p.person_id ? registry.get(p.person_id) : undefined;
+    return {
       id: p.id,
       side: p.side,
       kind: p.person_id ? ('registry' as const) : ('outsider' as const),
@@ -568,11 +570,11 @@ async function presentDetail(ctx: PlatformContext, actor: Actor, c: Loaded) {
       name: facts?.name ?? p.name,
       idMasked: facts?.idMasked ?? null,
       phoneMasked: p.person_id ? (facts?.phoneMasked ?? null) : p.phone_tail ? `${p.phone_prefix ?? '***'}****${p.phone_tail}` : null,
-      place: facts?.address ?? null,
+      place: facts?.place ?? null,
       note: p.note,
       hasAccount: !!p.person_id && accounts.has(p.person_id),
-    });
-  }
+    };
+  });
   const creators = await repo.userNames(db, [...new Set(sessions.map((s) => s.created_by))]);
   const creatorName = new Map(creators.map((u) => [u.id, personalName(u.display_name)]));
   const editable = isMediatorRole(c.roles) && EDITABLE.includes(r.status);

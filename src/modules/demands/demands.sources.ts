@@ -3,7 +3,8 @@ import { eventDemandSource } from '../events/events.facts.js';
 import { applicationDemandSource, consultationDemandSource, orderDemandSource } from '../services/services.facts.js';
 import { forumDemandSource, suggestionDemandSource } from '../community/community.facts.js';
 import { correctionDemandSource } from '../registry/registry.facts.js';
-import type { DemandKind, DemandSource } from './demands.sql.js';
+import type { DemandSource } from '../../platform/demands/demand-source.js';
+import type { DemandKind } from './demands.sql.js';
 
 /** Where each kind of demand comes from: a facts function of its own module (the only SQL on its table). */
 export const DEMAND_SOURCES: Record<DemandKind, (db: Executor) => DemandSource> = {

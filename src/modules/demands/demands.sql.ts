@@ -1,39 +1,19 @@
-import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
 import { prefixEnd } from '../../platform/db/dialect.js';
+import type { DemandSource, DemandSqlRow } from '../../platform/demands/demand-source.js';
 
 /**
- * 全响应: the one shape every module's demands take, and the SQL that filters, pages and counts
- * them. A source module builds a SELECT of its own table with the columns of `DemandSqlRow`
- * (in its `*.facts.ts`) and hands it to `pageDemands` / `aggregateDemands`, which wrap it as a
- * derived table `d` and filter there (both PostgreSQL and SQLite push the predicates down to the
- * base table, so the org_path / created_at indexes still serve). The demands module itself reads
+ * 全响应: the SQL that filters, pages and counts demands. A source module builds a SELECT of its
+ * own table in the common shape (`DemandSqlRow`, src/platform/demands/demand-source.ts, in its
+ * `*.facts.ts`); `pageDemands` / `aggregateDemands` wrap it as a derived table `d` and filter there
+ * (both PostgreSQL and SQLite push the predicates down to the base table, so the org_path /
+ * created_at indexes still serve). The demands module itself reads
  * no other module's table: it only calls the facts functions.
  */
 
 export const DEMAND_KINDS = ['event', 'application', 'order', 'consultation', 'suggestion', 'correction', 'forum'] as const;
 export type DemandKind = (typeof DEMAND_KINDS)[number];
-
-/** The derived table's columns. Timestamps are ISO text; on_time and is_open are 0/1. */
-export interface DemandSqlRow {
-  kind: string;
-  id: string;
-  code: string | null;
-  title: string;
-  channel: string;
-  state: string;
-  org_path: string;
-  org_node_id: string | null;
-  created_at: string;
-  due_at: string | null;
-  responded_at: string | null;
-  closed_at: string | null;
-  on_time: number | null;
-  satisfaction: number | null;
-  person_id: string | null;
-  user_id: string | null;
-  is_open: number;
-}
 
 export interface DemandFilter {
   /** Staff: the subtrees (OR). An empty list matches nothing. */
@@ -49,7 +29,7 @@ export interface DemandFilter {
   overdueAt?: string;
 }
 
-/** One demand in the common shape (what the facts functions return). */
+/** One demand as the API gives it (a `DemandSqlRow` presented). */
 export interface Demand {
   kind: DemandKind;
   id: string;
@@ -83,19 +63,6 @@ export interface DemandAgg {
   satisfactionSum: number;
   satisfactionCount: number;
 }
-
-export type DemandSource = SelectQueryBuilder<any, any, DemandSqlRow>;
-
-/** Typed SQL pieces the sources use for constants and NULLs (NULLs are cast so PostgreSQL knows their type). */
-export const lit = (s: string): RawBuilder<string> => sql<string>`${sql.lit(s)}`;
-export const nullText = (): RawBuilder<string | null> => sql<string | null>`cast(null as text)`;
-export const nullInt = (): RawBuilder<number | null> => sql<number | null>`cast(null as integer)`;
-/** 满意 5, 基本满意 3, 不满意 1 (the three-step rating on a five-point scale). */
-export const ratingScore = (column: string): RawBuilder<number | null> =>
-  sql<number | null>`case ${sql.ref(column)} when '满意' then 5 when '基本满意' then 3 when '不满意' then 1 else null end`;
-/** 1 when the column is one of the open states, else 0. */
-export const openWhen = (column: string, openStates: readonly string[]): RawBuilder<number> =>
-  sql<number>`case when ${sql.ref(column)} in (${sql.join(openStates.map((s) => sql.lit(s)))}) then 1 else 0 end`;
 
 function filtered(db: Executor, source: DemandSource, f: DemandFilter): SelectQueryBuilder<any, 'd', DemandSqlRow> {
   let q = (db as any).selectFrom(source.as('d')) as SelectQueryBuilder<any, 'd', DemandSqlRow>;

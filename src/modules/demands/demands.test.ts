@@ -3,7 +3,6 @@ import { createTestApp, createTestPlatform, DIALECT_LABEL, type TestPlatform } f
 import { loginAs, type Session } from '../../../test/helpers/http.js';
 import type { LinliApp } from '../../platform/http/app.js';
 import { modules } from '../index.js';
-import { seedDemoIfEmpty } from '../../demo/seed.js';
 import { DEMAND_KINDS } from './demands.sql.js';
 
 type Method = 'GET' | 'POST';
@@ -50,8 +49,7 @@ describe(`demands: every demand in one place (${DIALECT_LABEL})`, () => {
   };
 
   beforeAll(async () => {
-    platform = await createTestPlatform({ start: START });
-    await seedDemoIfEmpty(platform.ctx, modules, () => {});
+    platform = await createTestPlatform({ start: START, demo: true });
     app = await createTestApp(platform, modules);
     for (const u of USERS) s[u] = await loginAs(app, u);
   }, 300_000);

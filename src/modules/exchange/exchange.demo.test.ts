@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, createTestPlatform, DIALECT_LABEL, type TestPlatform } from '../../../test/helpers/platform.js';
-import { seedDemoIfEmpty } from '../../demo/seed.js';
 import type { LinliApp } from '../../platform/http/app.js';
 import { modules } from '../index.js';
 import { tagPeople } from '../registry/scope.fixture.js';
@@ -13,8 +12,7 @@ describe(`demo exchange (${DIALECT_LABEL})`, () => {
   let app: LinliApp;
 
   beforeAll(async () => {
-    platform = await createTestPlatform({ start: new Date('2026-11-26T02:00:00Z') });
-    await seedDemoIfEmpty(platform.ctx, modules, () => {});
+    platform = await createTestPlatform({ start: new Date('2026-11-26T02:00:00Z'), demo: true });
     app = await createTestApp(platform);
   }, 300_000);
   afterAll(async () => {

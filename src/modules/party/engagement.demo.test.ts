@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPlatform, DIALECT_LABEL, type TestPlatform } from '../../../test/helpers/platform.js';
 import { loadActor } from '../../platform/auth/auth.service.js';
 import { modules } from '../index.js';
-import { seedDemoIfEmpty } from '../../demo/seed.js';
 import { pointsAccountCode, pointsBalances } from '../volunteers/points.accounts.js';
 import * as branch from './branch.service.js';
 import * as deeds from './deeds.service.js';
@@ -15,8 +14,7 @@ describe(`demo party study, branch, deeds and points (${DIALECT_LABEL})`, () => 
   const meta = { ip: '127.0.0.1', requestId: 'demo-test' };
 
   beforeAll(async () => {
-    platform = await createTestPlatform({ start: new Date('2026-11-26T02:00:00Z') });
-    await seedDemoIfEmpty(platform.ctx, modules, () => {});
+    platform = await createTestPlatform({ start: new Date('2026-11-26T02:00:00Z'), demo: true });
   }, 600_000);
   afterAll(async () => {
     await platform.close();

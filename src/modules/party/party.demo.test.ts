@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPlatform, DIALECT_LABEL, type TestPlatform } from '../../../test/helpers/platform.js';
 import { loadActor } from '../../platform/auth/auth.service.js';
 import { modules } from '../index.js';
-import { seedDemoIfEmpty } from '../../demo/seed.js';
 import { peopleHoldingTag } from '../registry/registry.facts.js';
 import * as meetings from './meetings.service.js';
 import * as orgs from './organisations.service.js';
@@ -14,8 +13,7 @@ describe(`demo party organisations, meetings and transfers (${DIALECT_LABEL})`, 
   const meta = { ip: '127.0.0.1', requestId: 'demo-test' };
 
   beforeAll(async () => {
-    platform = await createTestPlatform({ start: new Date('2026-11-26T02:00:00Z') });
-    await seedDemoIfEmpty(platform.ctx, modules, () => {});
+    platform = await createTestPlatform({ start: new Date('2026-11-26T02:00:00Z'), demo: true });
   }, 600_000);
   afterAll(async () => {
     await platform.close();

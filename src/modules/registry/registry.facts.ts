@@ -7,7 +7,7 @@ import { placeLabel } from './people.write.js';
 import type { PiiCipher } from '../../platform/crypto/pii.js';
 import { BLIND_ID_NUMBER, maskedIdNumber, maskedPhone } from './registry.service.js';
 import { FIELD_LABELS } from './corrections.service.js';
-import { lit, nullInt, nullText, openWhen, type DemandSource } from '../demands/demands.sql.js';
+import { lit, nullInt, nullText, openWhen, type DemandSource } from '../../platform/demands/demand-source.js';
 
 /**
  * What other modules may read of the registry (一次录入，多平台共享), without an actor: the caller
@@ -86,7 +86,10 @@ export async function activeTagCodes(db: Executor, personId: string, day: string
 export interface PersonBrief {
   personId: string;
   name: string;
+  idMasked: string | null;
   phoneMasked: string | null;
+  /** Not moved out, not dead (what `residentFacts` requires). */
+  active: boolean;
   /** 幢-单元-室 of their dwelling, or the name of their grid. */
   place: string | null;
 }
@@ -96,7 +99,7 @@ export async function peopleBriefs(db: Executor, personIds: string[]): Promise<P
   if (personIds.length === 0) return [];
   const people = await db
     .selectFrom('person')
-    .select(['id', 'name', 'phone_prefix', 'phone_tail', 'org_path'])
+    .select(['id', 'name', 'id_type', 'id_number_region', 'id_number_tail', 'phone_prefix', 'phone_tail', 'org_path', 'status', 'ended_at'])
     .where('id', 'in', personIds)
     .execute();
   const nodeIds = [...new Set(people.flatMap((p) => p.org_path.split('/').filter(Boolean)))];
@@ -111,7 +114,7 @@ export async function peopleBriefs(db: Executor, personIds: string[]): Promise<P
   return personIds
     .map((id) => byId.get(id))
     .filter((p): p is NonNullable<typeof p> => !!p)
-    .map((p) => ({ personId: p.id, name: p.name, phoneMasked: maskedPhone(p), place: place(p.org_path) }));
+    .map((p) => ({ personId: p.id, name: p.name, idMasked: maskedIdNumber(p), phoneMasked: maskedPhone(p), active: p.status === 'active' && !p.ended_at, place: place(p.org_path) }));
 }
 
 /** Which of these tag codes the registry defines (rules and audiences name tags by code). */
@@ -225,7 +228,7 @@ export async function activePeopleByIdNumbers(
 }
 
 /**
- * 全响应: a resident's 信息更正申请 as demands (the common shape of src/modules/demands/demands.sql.ts).
+ * 全响应: a resident's 信息更正申请 as demands (the common shape of src/platform/demands/demand-source.ts).
  * The title names the field only (never the requested value); no deadline and no rating.
  */
 export function correctionDemandSource(db: Executor): DemandSource {
@@ -248,4 +251,66 @@ export function correctionDemandSource(db: Executor): DemandSource {
     sql<string | null>`requester_user_id`.as('user_id'),
     openWhen('status', ['open']).as('is_open'),
   ]);
+}
+
+/* 驾驶舱 and open data (src/modules/cockpit): counts for the statistics cells, grouped by the first
+ * `prefixLength` characters of the record's org path (the caller maps a prefix to its grid or
+ * community). Active people only; run by the refresh job, never per request. */
+
+/** Active people by path prefix, sex and 5-year age band (0 = 0-4 … 17 = 85+, -1 = unknown) on `asOf` (`YYYY-MM-DD`). */
+export async function populationCellsByGrid(db: Executor, asOf: string, prefixLength: number): Promise<{ path: string; sex: string; band: number; n: number }[]> {
+  const year = Number(asOf.slice(0, 4));
+  const md = asOf.slice(5, 10);
+  const age = sql`(${sql.lit(year)} - cast(substr(birth_date, 1, 4) as integer) - (case when substr(birth_date, 6, 5) > ${sql.lit(md)} then 1 else 0 end))`;
+  const band = sql`(case when birth_date is null then -1 when ${age} < 0 then -1 when ${age} >= 85 then 17 else ${age} / 5 end)`;
+  const r = await sql<{ path: string; sex: string | null; band: number; n: number }>`
+    select substr(org_path, 1, ${sql.lit(prefixLength)}) as path, gender as sex, ${band} as band, count(*) as n
+    from person where status = 'active' and ended_at is null
+    group by 1, 2, 3`.execute(db);
+  return r.rows.map((x) => ({ path: x.path, sex: x.sex ?? '', band: Number(x.band), n: Number(x.n) }));
+}
+
+/** Active people by path prefix and residence type (户籍人口 / 流动人口 / 境外人员). */
+export async function residenceCellsByGrid(db: Executor, prefixLength: number): Promise<{ path: string; type: string; n: number }[]> {
+  const r = await sql<{ path: string; type: string; n: number }>`
+    select substr(org_path, 1, ${sql.lit(prefixLength)}) as path, residence_type as type, count(*) as n
+    from person where status = 'active' and ended_at is null
+    group by 1, 2`.execute(db);
+  return r.rows.map((x) => ({ path: x.path, type: x.type, n: Number(x.n) }));
+}
+
+/** Tag categories that describe everyone of an age or status rather than a group needing care. */
+export const NOT_SPECIAL_GROUP_CATEGORIES = ['计划生育', '党建'];
+
+/**
+ * Active people holding each tag on `day`, by path prefix; `sensitive` from the tag's definition.
+ * Also `tag = ''`: people holding at least one special-group tag (categories other than
+ * NOT_SPECIAL_GROUP_CATEGORIES), each counted once.
+ */
+export async function tagCellsByGrid(db: Executor, day: string, prefixLength: number): Promise<{ path: string; tag: string; sensitive: boolean; n: number }[]> {
+  const active = sql`t.ended_at is null and (t.valid_from is null or t.valid_from <= ${sql.lit(day)}) and (t.valid_to is null or t.valid_to >= ${sql.lit(day)}) and p.status = 'active' and p.ended_at is null`;
+  const perTag = await sql<{ path: string; tag: string; sensitive: number | null; n: number }>`
+    select substr(p.org_path, 1, ${sql.lit(prefixLength)}) as path, t.tag as tag, max(d.sensitive) as sensitive, count(distinct p.id) as n
+    from person_tag t join person p on p.id = t.person_id left join tag_definition d on d.code = t.tag
+    where ${active}
+    group by 1, 2`.execute(db);
+  const special = await sql<{ path: string; n: number }>`
+    select substr(p.org_path, 1, ${sql.lit(prefixLength)}) as path, count(distinct p.id) as n
+    from person_tag t join person p on p.id = t.person_id left join tag_definition d on d.code = t.tag
+    where ${active} and (d.category is null or d.category not in (${sql.join(NOT_SPECIAL_GROUP_CATEGORIES.map((c) => sql.lit(c)))}))
+    group by 1`.execute(db);
+  return [
+    ...perTag.rows.map((x) => ({ path: x.path, tag: x.tag, sensitive: Number(x.sensitive ?? 1) === 1, n: Number(x.n) })),
+    ...special.rows.map((x) => ({ path: x.path, tag: '', sensitive: false, n: Number(x.n) })),
+  ];
+}
+
+/** Households with at least one active member, by path prefix of the household's record. */
+export async function householdCellsByGrid(db: Executor, prefixLength: number): Promise<{ path: string; n: number }[]> {
+  const r = await sql<{ path: string; n: number }>`
+    select substr(h.org_path, 1, ${sql.lit(prefixLength)}) as path, count(*) as n
+    from household h
+    where exists (select 1 from person p where p.household_id = h.id and p.status = 'active' and p.ended_at is null)
+    group by 1`.execute(db);
+  return r.rows.map((x) => ({ path: x.path, n: Number(x.n) }));
 }

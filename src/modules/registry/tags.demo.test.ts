@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestPlatform, DIALECT_LABEL, type TestPlatform } from '../../../test/helpers/platform.js';
 import { modules } from '../index.js';
-import { seedDemoIfEmpty } from '../../demo/seed.js';
 import { ageOnDate, refreshAllDerivedTags } from './tags.derived.js';
 import { seedDemoTags } from './tags.demo.js';
 import { chinaToday } from './tags.filter.js';
@@ -14,8 +13,7 @@ describe(`demo tags (${DIALECT_LABEL})`, () => {
   let today: string;
 
   beforeAll(async () => {
-    platform = await createTestPlatform({ start: new Date('2026-11-26T02:00:00Z') });
-    await seedDemoIfEmpty(platform.ctx, modules, () => {});
+    platform = await createTestPlatform({ start: new Date('2026-11-26T02:00:00Z'), demo: true });
     const db = platform.ctx.db.kysely;
     today = chinaToday(platform.ctx.now());
     people = await db.selectFrom('person').select(['id', 'gender', 'birth_date', 'household_id']).where('status', '=', 'active').execute();

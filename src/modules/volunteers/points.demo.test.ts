@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPlatform, DIALECT_LABEL, type TestPlatform } from '../../../test/helpers/platform.js';
-import { seedDemoIfEmpty } from '../../demo/seed.js';
 import { modules } from '../index.js';
 import { fundBalances, fundCashCode, fundInKindCode } from './fund.accounts.js';
 import * as fund from './fund.service.js';
@@ -13,8 +12,7 @@ describe(`demo points, rewards and fund (${DIALECT_LABEL})`, () => {
   const db = () => platform.ctx.db.kysely;
 
   beforeAll(async () => {
-    platform = await createTestPlatform({ start: new Date('2026-11-26T02:00:00Z') });
-    await seedDemoIfEmpty(platform.ctx, modules, () => {});
+    platform = await createTestPlatform({ start: new Date('2026-11-26T02:00:00Z'), demo: true });
   }, 300_000);
   afterAll(async () => {
     await platform.close();

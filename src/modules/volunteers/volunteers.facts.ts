@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
+import { monthOf } from '../../platform/stats/months.js';
 import './volunteers.table.js';
 import './hours.table.js';
+import { fundBalances } from './fund.accounts.js';
 
 /**
  * What other modules may read of volunteering, without an actor (the caller has decided its user
@@ -29,5 +31,28 @@ export async function serviceMinutesOfPeople(db: Executor, personIds: readonly s
       .execute();
     for (const r of rows) out.set(r.person_id!, Number(r.minutes));
   }
+  return out;
+}
+
+/**
+ * 驾驶舱 (src/modules/cockpit): minutes of volunteer service credited per org path of the service
+ * record and month of check-in (the current credited_minutes, so corrections count as corrected).
+ */
+export async function serviceMinutesByPath(db: Executor, months: readonly { key: string; from: string; to: string }[]): Promise<{ path: string; month: string; minutes: number }[]> {
+  if (months.length === 0) return [];
+  const month = monthOf('check_in_at', months);
+  const r = await sql<{ path: string; month: string | null; minutes: number }>`
+    select org_path as path, ${month} as month, coalesce(sum(credited_minutes), 0) as minutes
+    from volunteer_service_record
+    where check_in_at >= ${sql.lit(months[0]!.from)} and check_in_at < ${sql.lit(months[months.length - 1]!.to)}
+    group by 1, 2`.execute(db);
+  return r.rows.filter((x) => x.month !== null && Number(x.minutes) > 0).map((x) => ({ path: x.path, month: x.month!, minutes: Number(x.minutes) }));
+}
+
+/** 互助基金: the balance (cash + in kind, fen) of every community fund that has ledger accounts. */
+export async function fundBalancesByCommunity(db: Executor): Promise<{ orgNodeId: string; balanceFen: number }[]> {
+  const owners = await db.selectFrom('ledger_account').select('owner_id').distinct().where('owner_type', '=', 'fund').where('owner_id', 'is not', null).execute();
+  const out: { orgNodeId: string; balanceFen: number }[] = [];
+  for (const o of owners) out.push({ orgNodeId: o.owner_id!, balanceFen: (await fundBalances(db, o.owner_id!)).balance });
   return out;
 }

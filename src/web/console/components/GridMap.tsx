@@ -1,6 +1,7 @@
 import { useMemo, useState, type KeyboardEvent } from 'react';
 import type { Geometry } from '../../shared/types.js';
 import { classBreaks, classOf, fitProjection, geometryPositions, labelPoint, polygonPath } from './projection.js';
+import { tilesFor } from './tiles.js';
 
 export interface MapFeature {
   id: string;
@@ -23,8 +24,9 @@ export interface GridMapProps {
   width?: number;
   height?: number;
   /**
-   * TODO: draw raster tiles under the shapes when a tile server is configured (LINLI map tile
-   * URL; the server already adds its origin to img-src). No external tiles are loaded today.
+   * Raster tiles under the shapes, an XYZ template such as `https://t.example/{z}/{x}/{y}.png`
+   * (the server's MAP_TILE_URL; its origin is in the CSP's img-src). Without it nothing
+   * external is loaded.
    */
   tileUrl?: string;
 }
@@ -65,11 +67,12 @@ let instances = 0;
  * their bounds: labels, hover, click (or Enter) to drill down, optional colouring by value
  * with a legend that repeats the numbers and the patterns.
  */
-export function GridMap({ features, values, valueLabel, onFeatureClick, title, emptyText, width = 800, height = 520 }: GridMapProps) {
+export function GridMap({ features, values, valueLabel, onFeatureClick, title, emptyText, width = 800, height = 520, tileUrl }: GridMapProps) {
   const [uid] = useState(() => `gm${++instances}`);
   const [hover, setHover] = useState<string | null>(null);
 
   const project = useMemo(() => fitProjection(features.flatMap((f) => geometryPositions(f.geometry)), width, height, 32), [features, width, height]);
+  const tiles = useMemo(() => (tileUrl && features.length > 0 ? tilesFor(project, width, height, tileUrl) : []), [project, width, height, tileUrl, features.length]);
   const hasValues = !!values && features.some((f) => values[f.id] !== undefined);
   const breaks = useMemo(() => (hasValues ? classBreaks(features.map((f) => values![f.id]).filter((v): v is number => v !== undefined)) : []), [features, values, hasValues]);
   const allInts = hasValues && features.every((f) => values![f.id] === undefined || Number.isInteger(values![f.id]));
@@ -116,6 +119,14 @@ export function GridMap({ features, values, valueLabel, onFeatureClick, title, e
             <PatternDef key={i} id={`${uid}-p${i}`} index={i} />
           ))}
         </defs>
+        {tiles.length > 0 && (
+          <g aria-hidden="true" data-testid="grid-map-tiles">
+            {tiles.map((tile) => (
+              // Half a unit of overlap hides the hairline seams between neighbouring tiles.
+              <image key={`${tile.z}/${tile.x}/${tile.y}/${tile.left}`} href={tile.url} x={tile.left} y={tile.top} width={tile.size + 0.5} height={tile.size + 0.5} preserveAspectRatio="none" />
+            ))}
+          </g>
+        )}
         {features.length === 0 && (
           <text x={width / 2} y={height / 2} textAnchor="middle" className="gm-label">
             {emptyText}
@@ -128,6 +139,7 @@ export function GridMap({ features, values, valueLabel, onFeatureClick, title, e
               d={polygonPath(f.geometry, project)}
               className={`gm-shape${hover === f.id ? ' is-hover' : ''}`}
               fill={fillFor(f.id)}
+              fillOpacity={tiles.length > 0 ? 0.7 : undefined}
               fillRule="evenodd"
               data-feature-id={f.id}
               tabIndex={0}

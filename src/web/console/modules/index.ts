@@ -14,7 +14,8 @@ import { volunteersModule } from './volunteers/index.js';
 import { partyModule } from './party/index.js';
 import { exchangeModule } from './exchange/index.js';
 import { demandsModule } from './demands/index.js';
+import { cockpitModule } from './cockpit/index.js';
 
 export type { ConsoleModule, ConsoleMenuEntry, ConsoleRoute } from './types.js';
 
-export const consoleModules: ConsoleModule[] = [orgModule, registryModule, eventsModule, servicesModule, communityModule, volunteersModule, partyModule, exchangeModule, demandsModule, inboxModule, auditModule];
+export const consoleModules: ConsoleModule[] = [orgModule, registryModule, eventsModule, servicesModule, communityModule, volunteersModule, partyModule, exchangeModule, demandsModule, cockpitModule, inboxModule, auditModule];
