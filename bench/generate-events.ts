@@ -27,6 +27,11 @@ export interface GenerateEventsOptions {
   gridsPerCommunity?: number;
   seed?: number;
   log?: (msg: string) => void;
+  /**
+   * Spread the events over the grids of a tree already in the database (e.g. one made by
+   * bench/generate-city.ts) instead of building a tree; the shape options above are then ignored.
+   */
+  existingTree?: boolean;
 }
 
 export interface EventCity {
@@ -96,16 +101,14 @@ const DAY = 86_400_000;
  * clock they would be in now. Times follow the working-hours calendar; deadlines are the
  * categories' own; working times measured onto the rows as the indicators' job does.
  * Deterministic for a seed. The tree is streets × communities × grids (org
- * nodes only, grids with polygons so residents can report by location).
+ * nodes only, grids with polygons so residents can report by location), or with `existingTree`
+ * the grids already in the database (bench/cockpit.ts spreads a year over bench/generate-city.ts's).
  */
 export async function generateEvents(ctx: PlatformContext, opts: GenerateEventsOptions): Promise<EventCity> {
   const started = performance.now();
   const rnd = mulberry32(opts.seed ?? 2_026_112_6);
   const log = opts.log ?? (() => {});
   const db = ctx.db.kysely;
-  const nStreets = opts.streets ?? 10;
-  const perStreet = opts.communitiesPerStreet ?? 10;
-  const side = Math.round(Math.sqrt(opts.gridsPerCommunity ?? 9));
   const at = ctx.now().toISOString();
   if (ctx.db.dialect === 'sqlite') await sql`pragma cache_size = -262144`.execute(db);
 
@@ -115,49 +118,10 @@ export async function generateEvents(ctx: PlatformContext, opts: GenerateEventsO
   await linkDefaultDepartments(ctx);
 
   // The tree.
-  const cityCode = '330499';
-  const city = newNodeRow(null, 'city', '基准市', { code: cityCode, at });
-  const rows: OrgNodeTable[] = [city];
   const streets: EventCity['streets'] = [];
   const communities: EventCity['communities'] = [];
   const grids: EventCity['grids'] = [];
-  const across = Math.ceil(Math.sqrt(nStreets * perStreet));
-  const cellKm = 2;
-  for (let s = 0; s < nStreets; s++) {
-    const streetCode = `${cityCode}${String(s + 1).padStart(3, '0')}`;
-    const street = newNodeRow(city, 'street', `${PLACE_WORDS[s % PLACE_WORDS.length]}街道`, { code: streetCode, sort: s + 1, at });
-    rows.push(street);
-    streets.push({ id: street.id, path: street.path, name: street.name });
-    for (let k = 0; k < perStreet; k++) {
-      const c = s * perStreet + k;
-      const lon = 120.75 + (c % across) * (cellKm / 95.9);
-      const lat = 30.45 + Math.floor(c / across) * (cellKm / 110.95);
-      const b = boundsAround(lon, lat, cellKm, cellKm);
-      const communityCode = `${streetCode}${String(k + 1).padStart(3, '0')}`;
-      const community = newNodeRow(street, 'community', `${PLACE_WORDS[(c * 7) % PLACE_WORDS.length]}${chineseNumber(k + 1)}社区`, {
-        code: communityCode,
-        sort: k + 1,
-        at,
-        geometry: JSON.stringify(rect(b.west, b.south, b.east, b.north)),
-      });
-      rows.push(community);
-      communities.push({ id: community.id, path: community.path, name: community.name, parentId: street.id });
-      const w = (b.east - b.west) / side;
-      const h = (b.north - b.south) / side;
-      for (let g = 0; g < side * side; g++) {
-        const box = { west: b.west + (g % side) * w, south: b.south + Math.floor(g / side) * h, east: b.west + ((g % side) + 1) * w, north: b.south + (Math.floor(g / side) + 1) * h };
-        const grid = newNodeRow(community, 'grid', `${community.name}第${chineseNumber(g + 1)}网格`, {
-          code: gridCode(communityCode, g + 1),
-          sort: g + 1,
-          at,
-          geometry: JSON.stringify(rect(box.west, box.south, box.east, box.north)),
-        });
-        rows.push(grid);
-        grids.push({ id: grid.id, path: grid.path, name: grid.name, parentId: community.id, box });
-      }
-    }
-  }
-  await db.transaction().execute((trx) => insertNodes(trx, rows));
+  const cityPath = opts.existingTree ? await loadTree(ctx, streets, communities, grids) : await buildTree(ctx, opts, at, streets, communities, grids);
   const streetOf = new Map(communities.map((c) => [c.id, streets.find((s) => s.id === c.parentId)!]));
   const communityOf = new Map(grids.map((g) => [g.id, communities.find((c) => c.id === g.parentId)!]));
 
@@ -233,7 +197,82 @@ export async function generateEvents(ctx: PlatformContext, opts: GenerateEventsO
   await db.deleteFrom('event_code_seq').execute();
   for (let i = 0; i < codeSeq.length; i += 500) await db.insertInto('event_code_seq').values(codeSeq.slice(i, i + 500)).execute();
   if (ctx.db.dialect === 'sqlite') await sql`pragma cache_size = -2000`.execute(db);
-  return { cityPath: city.path, streets, communities, grids, events: made, from: startDay, to: endDay, states, ms: Math.round(performance.now() - started) };
+  return { cityPath, streets, communities, grids, events: made, from: startDay, to: endDay, states, ms: Math.round(performance.now() - started) };
+}
+
+/** Streets × communities × grids (org nodes only, grids with polygons): the events' own tree. */
+async function buildTree(ctx: PlatformContext, opts: GenerateEventsOptions, at: string, streets: EventCity['streets'], communities: EventCity['communities'], grids: EventCity['grids']): Promise<string> {
+  const nStreets = opts.streets ?? 10;
+  const perStreet = opts.communitiesPerStreet ?? 10;
+  const side = Math.round(Math.sqrt(opts.gridsPerCommunity ?? 9));
+  const cityCode = '330499';
+  const city = newNodeRow(null, 'city', '基准市', { code: cityCode, at });
+  const rows: OrgNodeTable[] = [city];
+  const across = Math.ceil(Math.sqrt(nStreets * perStreet));
+  const cellKm = 2;
+  for (let s = 0; s < nStreets; s++) {
+    const streetCode = `${cityCode}${String(s + 1).padStart(3, '0')}`;
+    const street = newNodeRow(city, 'street', `${PLACE_WORDS[s % PLACE_WORDS.length]}街道`, { code: streetCode, sort: s + 1, at });
+    rows.push(street);
+    streets.push({ id: street.id, path: street.path, name: street.name });
+    for (let k = 0; k < perStreet; k++) {
+      const c = s * perStreet + k;
+      const lon = 120.75 + (c % across) * (cellKm / 95.9);
+      const lat = 30.45 + Math.floor(c / across) * (cellKm / 110.95);
+      const b = boundsAround(lon, lat, cellKm, cellKm);
+      const communityCode = `${streetCode}${String(k + 1).padStart(3, '0')}`;
+      const community = newNodeRow(street, 'community', `${PLACE_WORDS[(c * 7) % PLACE_WORDS.length]}${chineseNumber(k + 1)}社区`, {
+        code: communityCode,
+        sort: k + 1,
+        at,
+        geometry: JSON.stringify(rect(b.west, b.south, b.east, b.north)),
+      });
+      rows.push(community);
+      communities.push({ id: community.id, path: community.path, name: community.name, parentId: street.id });
+      const w = (b.east - b.west) / side;
+      const h = (b.north - b.south) / side;
+      for (let g = 0; g < side * side; g++) {
+        const box = { west: b.west + (g % side) * w, south: b.south + Math.floor(g / side) * h, east: b.west + ((g % side) + 1) * w, north: b.south + (Math.floor(g / side) + 1) * h };
+        const grid = newNodeRow(community, 'grid', `${community.name}第${chineseNumber(g + 1)}网格`, {
+          code: gridCode(communityCode, g + 1),
+          sort: g + 1,
+          at,
+          geometry: JSON.stringify(rect(box.west, box.south, box.east, box.north)),
+        });
+        rows.push(grid);
+        grids.push({ id: grid.id, path: grid.path, name: grid.name, parentId: community.id, box });
+      }
+    }
+  }
+  await ctx.db.kysely.transaction().execute((trx) => insertNodes(trx, rows));
+  return city.path;
+}
+
+/** The streets, communities and grids already in the database; each grid's box from its polygon. */
+async function loadTree(ctx: PlatformContext, streets: EventCity['streets'], communities: EventCity['communities'], grids: EventCity['grids']): Promise<string> {
+  const nodes = await ctx.db.kysely.selectFrom('org_node').select(['id', 'path', 'name', 'kind', 'parent_id', 'geometry']).where('kind', 'in', ['city', 'street', 'community', 'grid']).orderBy('path').execute();
+  const city = nodes.find((n) => n.kind === 'city');
+  if (!city) throw new Error('existingTree: no city in org_node');
+  for (const n of nodes) {
+    if (n.kind === 'street') streets.push({ id: n.id, path: n.path, name: n.name });
+    else if (n.kind === 'community') communities.push({ id: n.id, path: n.path, name: n.name, parentId: n.parent_id! });
+    else if (n.kind === 'grid') grids.push({ id: n.id, path: n.path, name: n.name, parentId: n.parent_id!, box: boxOf(n.geometry) });
+  }
+  if (grids.length === 0) throw new Error('existingTree: no grids in org_node');
+  return city.path;
+}
+
+function boxOf(geometry: string | null) {
+  const box = { west: 120.75, south: 30.45, east: 120.75, north: 30.45 };
+  if (!geometry) return box;
+  const points: number[][] = [];
+  const walk = (x: unknown): void => {
+    if (Array.isArray(x) && typeof x[0] === 'number') points.push(x as number[]);
+    else if (Array.isArray(x)) x.forEach(walk);
+  };
+  walk((JSON.parse(geometry) as { coordinates?: unknown }).coordinates);
+  if (points.length === 0) return box;
+  return { west: Math.min(...points.map((p) => p[0]!)), south: Math.min(...points.map((p) => p[1]!)), east: Math.max(...points.map((p) => p[0]!)), north: Math.max(...points.map((p) => p[1]!)) };
 }
 
 function rect(west: number, south: number, east: number, north: number) {

@@ -33,6 +33,10 @@
  * Volunteers (bench/volunteers.ts): BENCH_SIGNUPS sign-ups (default 1,000) for BENCH_SIGNUP_QUOTA places
  * (default 200) of one opportunity, BENCH_SIGNUP_INFLIGHT (default 100) in flight, then QR check-in and
  * check-out latency: BENCH_ONLY=volunteers runs only that section and splices it in (not with BENCH_DOC=off).
+ * The cockpit (bench/cockpit.ts) at BENCH_RESIDENTS residents with BENCH_COCKPIT_EVENTS grid events
+ * (default 300,000) on their grids: the full statistics refresh, then overview, map and open-data
+ * p50/p95 over BENCH_COCKPIT_RUNS runs each (default 50), target < 300 ms: BENCH_ONLY=cockpit runs only
+ * that section and splices it in (BENCH_DB, BENCH_DOC=off, BENCH_FIGURES and BENCH_FIGURES_RENDER as above).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -59,6 +63,7 @@ import { benchCommunity, communitySection, type CommunityFigures } from './commu
 import { benchExchange, exchangeSection, type ExchangeFigures } from './exchange.js';
 import { benchLedger, ledgerSection, type LedgerFigures } from './ledger.js';
 import { benchVolunteers, volunteersSection, type VolunteersFigures } from './volunteers.js';
+import { benchCockpit, cockpitSection, type CockpitFigures } from './cockpit.js';
 import ExcelJS from 'exceljs';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
@@ -95,6 +100,7 @@ const LEDGER = { entries: Number(process.env.BENCH_LEDGER_ENTRIES ?? 10_000_000)
 
 const lines: string[] = [];
 const log = (msg: string) => console.log(msg);
+const COCKPIT_OPTS = { residents: RESIDENTS, events: Number(process.env.BENCH_COCKPIT_EVENTS ?? 300_000), runs: Number(process.env.BENCH_COCKPIT_RUNS ?? 50), log };
 const VOLUNTEER_OPTS = { signups: Number(process.env.BENCH_SIGNUPS ?? 1_000), quota: Number(process.env.BENCH_SIGNUP_QUOTA ?? 200), inflight: Number(process.env.BENCH_SIGNUP_INFLIGHT ?? 100), log };
 
 interface LoadResult {
@@ -887,6 +893,31 @@ async function main() {
     console.log('\n' + section.join('\n'));
     return;
   }
+  if (process.env.BENCH_ONLY === 'cockpit') {
+    const only = process.env.BENCH_DB;
+    const figs: CockpitFigures[] = [];
+    // BENCH_FIGURES=dir as for the registry: one process per database side by side, then
+    // BENCH_FIGURES_RENDER=1 writes the section from dir/<dialect>.json.
+    const kept = process.env.BENCH_FIGURES;
+    if (kept && process.env.BENCH_FIGURES_RENDER) {
+      for (const d of ['sqlite', 'postgres']) {
+        const f = path.join(kept, `cockpit-${d}.json`);
+        if (fs.existsSync(f)) figs.push(JSON.parse(fs.readFileSync(f, 'utf8')) as CockpitFigures);
+      }
+    } else {
+      if (only !== 'postgres') figs.push(await benchCockpit('sqlite', openFresh, COCKPIT_OPTS));
+      if (withPg && only !== 'sqlite') figs.push(await benchCockpit('postgres', openFresh, COCKPIT_OPTS));
+      if (kept) {
+        fs.mkdirSync(kept, { recursive: true });
+        for (const f of figs) fs.writeFileSync(path.join(kept, `cockpit-${f.dialect}.json`), JSON.stringify(f));
+      }
+    }
+    if (figs.length === 0) return;
+    const section = cockpitSection(figs, machine());
+    if (process.env.BENCH_DOC !== 'off') spliceSection(section, '## Cockpit at ');
+    console.log('\n' + section.join('\n'));
+    return;
+  }
   if (!fs.existsSync(path.join(root, 'dist/web/resident/index.html'))) {
     execFileSync('npm', ['run', 'build:web'], { cwd: root, stdio: 'inherit' });
   }
@@ -912,6 +943,8 @@ async function main() {
   if (withPg) ledgerFigs.push(await benchLedger('postgres', openFresh, LEDGER));
   const volunteerFigs = [await benchVolunteers('sqlite', openFresh, VOLUNTEER_OPTS)];
   if (withPg) volunteerFigs.push(await benchVolunteers('postgres', openFresh, VOLUNTEER_OPTS));
+  const cockpitFigs = [await benchCockpit('sqlite', openFresh, COCKPIT_OPTS)];
+  if (withPg) cockpitFigs.push(await benchCockpit('postgres', openFresh, COCKPIT_OPTS));
   const exchangeFigs = [await benchExchange('sqlite')];
   if (withPg) exchangeFigs.push(await benchExchange('postgres'));
 
@@ -959,6 +992,7 @@ async function main() {
   lines.push(...communitySection(community, machine()));
   lines.push(...ledgerSection(ledgerFigs, machine()));
   lines.push(...volunteersSection(volunteerFigs, machine()));
+  lines.push(...cockpitSection(cockpitFigs, machine()));
   lines.push(...exchangeSection(exchangeFigs));
   fs.mkdirSync(path.join(root, 'docs'), { recursive: true });
   fs.writeFileSync(path.join(root, 'docs', 'benchmarks.md'), lines.join('\n'));

@@ -15,6 +15,7 @@ import { fundBalancesByCommunity, serviceMinutesByPath } from '../volunteers/vol
 import { beijingDay, lastMonths } from '../../platform/stats/months.js';
 import { COCKPIT_VIEW } from './cockpit.policy.js';
 import * as repo from './cockpit.repository.js';
+import { forgetStatistics, perRefresh } from './cockpit.cache.js';
 import { AREA_KINDS, type CellRow } from './cockpit.repository.js';
 import { AGE_BANDS, INDICATOR_KEYS, type CockpitMap, type IndicatorKey, type Overview } from './cockpit.schema.js';
 
@@ -84,7 +85,7 @@ export async function refreshStatistics(ctx: PlatformContext): Promise<{ cells: 
   const now = ctx.now();
   const day = beijingDay(now);
   const months = lastMonths(now);
-  return ctx.db.kysely.transaction().execute(async (trx) => {
+  const result = await ctx.db.kysely.transaction().execute(async (trx) => {
     await repo.lockCells(trx, ctx.db.dialect);
     const nodes = await repo.listAreaNodes(trx);
     const cellOf = cellResolver(nodes);
@@ -123,6 +124,8 @@ export async function refreshStatistics(ctx: PlatformContext): Promise<{ cells: 
     await repo.replaceCells(trx, rows, now.toISOString(), ms);
     return { cells: rows.length, ms };
   });
+  forgetStatistics();
+  return result;
 }
 
 /** POST /api/v1/cockpit/refresh: rebuild now (audited). */
@@ -222,7 +225,7 @@ export async function cockpitOverview(ctx: PlatformContext, actor: Actor, nodeId
   const { node, root } = await resolveNode(ctx, actor, nodeId, meta);
   const db = ctx.db.kysely;
   const [rows, ancestors, children, refreshed] = await Promise.all([
-    repo.sumSubtree(db, node.path),
+    perRefresh(ctx, `subtree|${node.path}`, () => repo.sumSubtree(db, node.path)),
     orgRepo.getAncestors(db, node.path),
     drillableChildren(ctx, node),
     repo.lastRefresh(db),
@@ -290,7 +293,9 @@ export async function cockpitMap(ctx: PlatformContext, actor: Actor, nodeId: str
   const byChild = new Map<string, Sum[]>();
   if (children.length > 0) {
     // Children's paths are the parent's plus one fixed-length id, so one GROUP BY prefix covers them all.
-    const rows = await repo.sumByPrefix(ctx.db.kysely, node.path, node.path.length + 17, INDICATOR_METRICS[indicator]);
+    const length = node.path.length + 17;
+    const metrics = INDICATOR_METRICS[indicator];
+    const rows = await perRefresh(ctx, `children|${node.path}|${metrics.join(',')}`, () => repo.sumByPrefix(ctx.db.kysely, node.path, length, metrics));
     for (const r of rows) {
       const list = byChild.get(r.prefix) ?? [];
       list.push(r);

@@ -171,7 +171,13 @@ describe(`cockpit: statistics of an area from precomputed cells (${DIALECT_LABEL
     const db = platform.ctx.db.kysely;
     const one = await db.selectFrom('person').select('id').where('org_path', '=', fx.nodes.dwelling01.path).where('status', '=', 'active').where('birth_date', '=', '1994-03-01').executeTakeFirstOrThrow();
     await db.updateTable('person').set({ status: 'moved_out' }).where('id', '=', one.id).execute();
+    // Reads show the last refresh (and are kept until the next one), not the live tables.
+    expect((await ok<Overview>('xishan', '/api/v1/cockpit/overview')).population.residents).toBe(52);
+    const mapBefore = await ok<CockpitMap>('xishan', `/api/v1/cockpit/map?indicator=residents`);
     const r = await refreshStatistics(platform.ctx);
+    const mapAfter = await ok<CockpitMap>('xishan', `/api/v1/cockpit/map?indicator=residents`);
+    const sumOf = (m: CockpitMap) => m.items.reduce((s, i) => s + (i.value ?? 0), 0);
+    expect(sumOf(mapAfter)).toBe(sumOf(mapBefore) - 1);
     expect(r.cells).toBeGreaterThan(20);
     const o = await ok<Overview>('xishan', '/api/v1/cockpit/overview');
     expect(o.population.residents).toBe(51);

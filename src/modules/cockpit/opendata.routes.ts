@@ -29,11 +29,10 @@ export function registerOpenDataRoutes(app: LinliApp, ctx: PlatformContext) {
     },
     async (request, reply) => {
       const [name, ext] = request.params.file.split('.') as [string, 'json' | 'csv'];
-      const ds = await opendata.openDataset(ctx, name, request.query.level);
+      const { ds, text } = await opendata.openDatasetText(ctx, name, request.query.level, ext);
       const fileName = opendata.openDatasetFileName(ds, ext);
       reply.header('content-disposition', contentDisposition(ext === 'csv' ? 'attachment' : 'inline', fileName)).header('cache-control', 'public, max-age=300');
-      if (ext === 'csv') return reply.type('text/csv; charset=utf-8').send(opendata.openDatasetCsv(ds));
-      return reply.type('application/json; charset=utf-8').send(ds);
+      return reply.type(ext === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8').send(text);
     },
   );
 }

@@ -3,6 +3,7 @@ import { notFound } from '../../platform/errors.js';
 import { addMessages } from '../../platform/i18n/i18n.js';
 import { lastMonths } from '../../platform/stats/months.js';
 import * as repo from './cockpit.repository.js';
+import { perRefresh } from './cockpit.cache.js';
 import { AGE_BANDS, OPEN_DATASETS, OPEN_LEVELS, type OpenDatasetName, type OpenLevel } from './cockpit.schema.js';
 
 /**
@@ -172,12 +173,28 @@ async function areaSums(ctx: PlatformContext, level: OpenLevel, metrics: string[
 
 const total = (rows: Sum[], pred: (r: Sum) => boolean) => rows.reduce((s, r) => (pred(r) ? s + r.value : s), 0);
 
+type Cached = { ds: OpenDataset; json?: string; csv?: string };
+
+/** Built once per refresh (cockpit.cache.ts), with its JSON and CSV text. */
+function cachedDataset(ctx: PlatformContext, name: string, level: OpenLevel): Promise<Cached> {
+  if (!(OPEN_DATASETS as readonly string[]).includes(name)) throw notFound('OPEN_DATA_NOT_FOUND', { name: name.slice(0, 40) });
+  return perRefresh(ctx, `open|${name}|${level}`, async (asOf) => ({ ds: await buildDataset(ctx, name as OpenDatasetName, level, asOf) }));
+}
+
 /** An open dataset at a level; no personal data, small cells withheld. */
 export async function openDataset(ctx: PlatformContext, name: string, level: OpenLevel = 'community'): Promise<OpenDataset> {
-  if (!(OPEN_DATASETS as readonly string[]).includes(name)) throw notFound('OPEN_DATA_NOT_FOUND', { name: name.slice(0, 40) });
-  const ds = name as OpenDatasetName;
+  return (await cachedDataset(ctx, name, level)).ds;
+}
+
+/** The dataset as the text sent: JSON, or CSV for Excel; made once per built dataset. */
+export async function openDatasetText(ctx: PlatformContext, name: string, level: OpenLevel, ext: 'json' | 'csv'): Promise<{ ds: OpenDataset; text: string }> {
+  const c = await cachedDataset(ctx, name, level);
+  if (ext === 'csv') return { ds: c.ds, text: (c.csv ??= openDatasetCsv(c.ds)) };
+  return { ds: c.ds, text: (c.json ??= JSON.stringify(c.ds)) };
+}
+
+async function buildDataset(ctx: PlatformContext, ds: OpenDatasetName, level: OpenLevel, asOf: string | null): Promise<OpenDataset> {
   const spec = SPECS[ds];
-  const refreshed = await repo.lastRefresh(ctx.db.kysely);
   const records: OpenRecord[] = [];
   if (ds === 'population') {
     const SEXES = ['男', '女'];
@@ -228,7 +245,7 @@ export async function openDataset(ctx: PlatformContext, name: string, level: Ope
       }
     }
   }
-  return { name: ds, title: spec.title, level, asOf: refreshed?.computed_at ?? null, fields: spec.fields, records };
+  return { name: ds, title: spec.title, level, asOf, fields: spec.fields, records };
 }
 
 /** A cell as CSV text; a leading = + - @ is quoted so a spreadsheet never runs it as a formula. */

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, createTestPlatform, DIALECT_LABEL, type TestPlatform } from '../../../test/helpers/platform.js';
 import { seedFixture, type Fixture } from '../../../test/helpers/fixture.js';
 import type { LinliApp } from '../../platform/http/app.js';
+import { prefixEnd } from '../../platform/db/dialect.js';
 import { seedCockpitFixture } from './cockpit.fixture.js';
 import { refreshStatistics } from './cockpit.service.js';
 import { openDataset, suppressSecondary, type OpenDataset } from './opendata.service.js';
@@ -155,6 +156,34 @@ describe(`open data: aggregated statistics with small cells withheld (${DIALECT_
     expect(row('女', '80-84')![6]).toBe('*');
     // 2 grids × (2 sexes + 合计) × (18 bands + 不详 + 合计).
     expect(rows.length - 1).toBe(2 * 3 * 20);
+  });
+
+  it('serves a dataset built once per refresh, and the next refresh’s numbers at once (same clock)', async () => {
+    const db = platform.ctx.db.kysely;
+    const first = await openDataset(platform.ctx, 'households', 'grid');
+    expect(await openDataset(platform.ctx, 'households', 'grid')).toBe(first);
+    const g2 = { area: '西山社区第二网格' };
+    expect(find(first, g2)).toMatchObject({ value: 6 });
+    // One household of 西山社区第二网格 loses its members: nothing changes until the statistics are refreshed.
+    const path = (await db.selectFrom('org_node').select('path').where('id', '=', fx.nodes.grid02.id).executeTakeFirstOrThrow()).path;
+    const hh = await db
+      .selectFrom('household as h')
+      .innerJoin('person as p', 'p.household_id', 'h.id')
+      .select('h.id')
+      .where('h.org_path', '>=', path)
+      .where('h.org_path', '<', prefixEnd(path))
+      .where('p.status', '=', 'active')
+      .orderBy('h.id')
+      .executeTakeFirstOrThrow();
+    await db.updateTable('person').set({ household_id: null }).where('household_id', '=', hh.id).execute();
+    expect(find(await openDataset(platform.ctx, 'households', 'grid'), g2)).toMatchObject({ value: 6 });
+    await refreshStatistics(platform.ctx);
+    const after = await openDataset(platform.ctx, 'households', 'grid');
+    expect(after).not.toBe(first);
+    expect(find(after, g2)).toMatchObject({ value: 5 });
+    const csv = await app.inject({ method: 'GET', url: '/api/v1/open-data/households.csv?level=grid' });
+    expect(csv.body).toContain('西山社区第二网格,');
+    expect(parseCsv(csv.body.slice(1)).find((r) => r[0] === '西山社区第二网格')).toContain('5');
   });
 
   it('secondary suppression: a total with one withheld member withholds the next smallest, or the total', () => {
