@@ -107,9 +107,11 @@ describe('exchange subscriptions and consents in the console', () => {
     const form = page.locator('.ant-card').filter({ hasText: '登记授权' });
     await form.getByLabel('部门').click();
     await page.locator('.ant-select-dropdown:visible .ant-select-item-option').getByText('人社', { exact: true }).click();
+    // The department list closes (it animates out) before the next one opens.
+    await expect.poll(() => page.locator('.ant-select-dropdown:visible').count()).toBe(0);
     // 人社's mandate has no phone or address: only those are offered.
     await form.getByLabel('同意共享的字段').click();
-    expect(await page.locator('.ant-select-dropdown:visible .ant-select-item-option').allInnerTexts()).toEqual(['手机', '住址']);
+    await expect.poll(() => page.locator('.ant-select-dropdown:visible .ant-select-item-option').allInnerTexts()).toEqual(['手机', '住址']);
     await page.locator('.ant-select-dropdown:visible .ant-select-item-option').getByText('手机', { exact: true }).click();
     await form.getByLabel('同意凭证').fill('书面同意书 XS-2026-201');
     await form.getByRole('button', { name: /登\s?记/ }).click();
