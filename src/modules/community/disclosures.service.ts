@@ -17,6 +17,7 @@ import { DISCLOSURE_MANAGE } from './disclosures.policy.js';
 import { scanDisclosure, type ScanResult } from './disclosures.scan.js';
 import type { DisclosureCategory, DisclosureFrequency, DisclosureItemTable, DisclosureScheduleTable } from './disclosures.table.js';
 import './disclosures.table.js';
+import { inAnySubtree } from '../../platform/org/org.repository.js';
 
 /**
  * 居务公开 · 财务公开 · 党务公开: what the community must show its residents, shown on time and
@@ -273,7 +274,7 @@ export async function withdrawItem(ctx: PlatformContext, actor: Actor, id: strin
 
 export async function listForStaff(ctx: PlatformContext, actor: Actor, q: { status?: Item['status']; page: number; pageSize: number }) {
   const paths = scopePaths(actor, DISCLOSURE_MANAGE);
-  let base = ctx.db.kysely.selectFrom('disclosure_item').where((eb) => eb.or(paths.map((p) => eb.and([eb('org_path', '>=', p), eb('org_path', '<', prefixEnd(p))]))));
+  let base = ctx.db.kysely.selectFrom('disclosure_item').where((eb) => inAnySubtree(eb, 'org_path', paths));
   if (q.status) base = base.where('status', '=', q.status);
   const [rows, total] = await Promise.all([
     base.selectAll().orderBy('created_at', 'desc').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(),
@@ -358,7 +359,7 @@ export async function calendar(ctx: PlatformContext, actor: Actor) {
   const paths = scopePaths(actor, DISCLOSURE_MANAGE);
   if (paths.length === 0) return { items: [] };
   const db = ctx.db.kysely;
-  const schedules = await db.selectFrom('disclosure_schedule').selectAll().where('active', '=', 1).where((eb) => eb.or(paths.map((p) => eb.and([eb('org_path', '>=', p), eb('org_path', '<', prefixEnd(p))])))).orderBy('created_at').execute();
+  const schedules = await db.selectFrom('disclosure_schedule').selectAll().where('active', '=', 1).where((eb) => inAnySubtree(eb, 'org_path', paths)).orderBy('created_at').execute();
   const now = ctx.now();
   const items = [];
   for (const s of schedules) {

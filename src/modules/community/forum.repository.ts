@@ -1,6 +1,5 @@
-import { sql, type ExpressionBuilder } from 'kysely';
+import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
-import { prefixEnd } from '../../platform/db/dialect.js';
 import type {
   ForumCommentTable,
   ForumContentStatus,
@@ -12,6 +11,7 @@ import type {
   SensitiveWordTable,
 } from './forum.table.js';
 import './forum.table.js';
+import { inAnySubtree } from '../../platform/org/org.repository.js';
 
 /** The only SQL of 兴趣社区. */
 
@@ -20,12 +20,6 @@ export type PostRow = ForumPostTable;
 export type CommentRow = ForumCommentTable;
 export type ReportRow = ForumReportTable;
 export type WordRow = SensitiveWordTable;
-
-/** `column` lies in one of the subtrees. */
-function underAny(eb: ExpressionBuilder<any, any>, column: string, paths: string[]) {
-  if (paths.length === 0) return sql<boolean>`1 = 0`;
-  return eb.or(paths.map((p) => eb.and([eb(eb.ref(column), '>=', p), eb(eb.ref(column), '<', prefixEnd(p))])));
-}
 
 /** `/a/b/c/` → `/a/`, `/a/b/`, `/a/b/c/`. */
 export function ancestorPaths(path: string): string[] {
@@ -82,7 +76,7 @@ export function wordsVisible(db: Executor, scopes: string[]) {
   return db
     .selectFrom('sensitive_word')
     .selectAll()
-    .where((eb) => eb.or([eb('scope', '=', '*'), ...(above.length ? [eb('org_path', 'in', above)] : []), underAny(eb, 'org_path', scopes)]))
+    .where((eb) => eb.or([eb('scope', '=', '*'), ...(above.length ? [eb('org_path', 'in', above)] : []), inAnySubtree(eb, 'org_path', scopes)]))
     .orderBy('level')
     .orderBy('word_key')
     .execute();
@@ -157,7 +151,7 @@ export function groupsNear(db: Executor, places: string[], includeClosed: boolea
   let q = db
     .selectFrom('forum_group')
     .selectAll()
-    .where((eb) => eb.or([...(above.length ? [eb('org_path', 'in', above)] : []), underAny(eb, 'org_path', places)]));
+    .where((eb) => eb.or([...(above.length ? [eb('org_path', 'in', above)] : []), inAnySubtree(eb, 'org_path', places)]));
   if (!includeClosed) q = q.where('status', '=', 'open');
   return q.orderBy('org_path').orderBy('created_at').orderBy('id').limit(500).execute();
 }
@@ -340,7 +334,7 @@ export async function setCommentState(db: Executor, id: string, from: ForumConte
 // ── review queue and reports ───────────────────────────────────────────────────────────────
 
 export function pendingPosts(db: Executor, scopes: string[], limit: number) {
-  const base = db.selectFrom('forum_post').where('status', '=', 'pending').where((eb) => underAny(eb, 'org_path', scopes));
+  const base = db.selectFrom('forum_post').where('status', '=', 'pending').where((eb) => inAnySubtree(eb, 'org_path', scopes));
   return Promise.all([
     base.selectAll().orderBy('created_at').orderBy('id').limit(limit).execute(),
     base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow().then((r) => Number(r.n)),
@@ -348,7 +342,7 @@ export function pendingPosts(db: Executor, scopes: string[], limit: number) {
 }
 
 export function pendingComments(db: Executor, scopes: string[], limit: number) {
-  const base = db.selectFrom('forum_comment').where('status', '=', 'pending').where((eb) => underAny(eb, 'org_path', scopes));
+  const base = db.selectFrom('forum_comment').where('status', '=', 'pending').where((eb) => inAnySubtree(eb, 'org_path', scopes));
   return Promise.all([
     base.selectAll().orderBy('created_at').orderBy('id').limit(limit).execute(),
     base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow().then((r) => Number(r.n)),
@@ -402,7 +396,7 @@ export function reportById(db: Executor, id: string) {
 }
 
 export function reportsIn(db: Executor, scopes: string[], status: ForumReportStatus, page: { limit: number; offset: number }) {
-  const base = db.selectFrom('forum_report').where('status', '=', status).where((eb) => underAny(eb, 'org_path', scopes));
+  const base = db.selectFrom('forum_report').where('status', '=', status).where((eb) => inAnySubtree(eb, 'org_path', scopes));
   return Promise.all([
     base.selectAll().orderBy('created_at', status === 'open' ? 'asc' : 'desc').orderBy('id').limit(page.limit).offset(page.offset).execute(),
     base.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow().then((r) => Number(r.n)),

@@ -1,17 +1,14 @@
-import { sql, type ExpressionBuilder } from 'kysely';
+import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
 import { prefixEnd } from '../../platform/db/dialect.js';
 import type { NoticeRecipientTable, NoticeStatus, NoticeTable } from './notices.table.js';
 import './notices.table.js';
 import { accountOfPerson, audiencePeople, countAudience, type AudienceFilter } from '../registry/registry.facts.js';
+import { inAnySubtree } from '../../platform/org/org.repository.js';
 
 /** The only SQL of notices. */
 
 export type NoticeRow = NoticeTable;
-
-function underAny(eb: ExpressionBuilder<any, any>, column: string, paths: string[]) {
-  return eb.or(paths.map((p) => eb.and([eb(eb.ref(column), '>=', p), eb(eb.ref(column), '<', prefixEnd(p))])));
-}
 
 export { countAudience };
 export type { AudienceFilter };
@@ -54,7 +51,7 @@ export async function listForStaff(db: Executor, paths: string[], ancestorPaths:
   if (paths.length === 0) return { items: [], total: 0 };
   let q = db.selectFrom('notice as n').where((eb) =>
     eb.or([
-      underAny(eb, 'n.org_path', paths),
+      inAnySubtree(eb, 'n.org_path', paths),
       // Published above the caller: it reaches into their subtree (drafts up there are not theirs).
       ...(ancestorPaths.length ? [eb.and([eb('n.org_path', 'in', ancestorPaths), eb('n.status', '!=', 'draft')])] : []),
     ]),
@@ -118,7 +115,7 @@ export async function receiptCounts(db: Executor, noticeId: string, paths: strin
   const row = await db
     .selectFrom('notice_recipient as r')
     .where('r.notice_id', '=', noticeId)
-    .where((eb) => underAny(eb, 'r.org_path', paths))
+    .where((eb) => inAnySubtree(eb, 'r.org_path', paths))
     .select([
       sql<number>`count(*)`.as('total'),
       sql<number>`count(r.read_at)`.as('read'),
@@ -164,7 +161,7 @@ export function nodesOfKind(db: Executor, paths: string[], kind: string) {
     .selectFrom('org_node as n')
     .select(['n.id', 'n.name', 'n.path'])
     .where('n.kind', '=', kind as never)
-    .where((eb) => underAny(eb, 'n.path', paths))
+    .where((eb) => inAnySubtree(eb, 'n.path', paths))
     // Grids in their numbered order (the CJ/T 349 code ends with the sequence), then by name.
     .orderBy('n.code')
     .orderBy('n.name')
@@ -178,7 +175,7 @@ export async function unreachedPeople(db: Executor, noticeId: string, paths: str
     .where('r.notice_id', '=', noticeId)
     .where('r.read_at', 'is', null)
     .where('r.informed_at', 'is', null)
-    .where((eb) => underAny(eb, 'r.org_path', paths));
+    .where((eb) => inAnySubtree(eb, 'r.org_path', paths));
   const [items, total] = await Promise.all([
     q.select(['r.person_id', 'r.user_id']).orderBy('r.org_path').orderBy('r.person_id').limit(page.limit).offset(page.offset).execute(),
     q.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),

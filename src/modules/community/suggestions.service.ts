@@ -18,6 +18,7 @@ import { residentFacts } from '../registry/registry.facts.js';
 import { SUGGESTION_ANSWER } from './suggestions.policy.js';
 import type { SuggestionStatus, SuggestionTable } from './suggestions.table.js';
 import './suggestions.table.js';
+import { inAnySubtree } from '../../platform/org/org.repository.js';
 
 /**
  * 意见建议 (社情民意): a resident writes a suggestion; staff of their grid or community answer it
@@ -170,7 +171,7 @@ export async function listForStaff(ctx: PlatformContext, actor: Actor, q: { stat
   const paths = scopePaths(actor, SUGGESTION_ANSWER);
   if (paths.length === 0) throw forbidden();
   const now = ctx.now();
-  let base = db.selectFrom('suggestion').where((eb) => eb.or(paths.map((p) => eb.and([eb('org_path', '>=', p), eb('org_path', '<', prefixEnd(p))]))));
+  let base = db.selectFrom('suggestion').where((eb) => inAnySubtree(eb, 'org_path', paths));
   if (q.status) base = base.where('status', '=', q.status);
   if (q.overdue) base = base.where('status', '=', 'submitted').where('answer_due_at', '<', now.toISOString());
   const [rows, total] = await Promise.all([

@@ -1,14 +1,9 @@
-import { sql, type ExpressionBuilder } from 'kysely';
+import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
-import { prefixEnd } from '../../platform/db/dialect.js';
 import './surveys.table.js';
 import { accountOfPerson, audiencePeople, countAudience, type AudienceFilter } from '../registry/registry.facts.js';
 
 /** The only SQL of surveys. The audience is the same rule as notices' (subtrees × tags valid on the day). */
-
-export function underAny(eb: ExpressionBuilder<any, any>, column: string, paths: string[]) {
-  return eb.or(paths.map((p) => eb.and([eb(eb.ref(column), '>=', p), eb(eb.ref(column), '<', prefixEnd(p))])));
-}
 
 export { countAudience };
 export type { AudienceFilter };

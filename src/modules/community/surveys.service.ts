@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { inAnySubtree } from '../../platform/org/org.repository.js';
 import ExcelJS from 'exceljs';
 import type { PlatformContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db/database.js';
@@ -305,7 +306,7 @@ export async function getForStaff(ctx: PlatformContext, actor: Actor, id: string
 export async function listForStaff(ctx: PlatformContext, actor: Actor, q: { status?: SurveyStatus; page: number; pageSize: number }) {
   const paths = scopePaths(actor, SURVEY_MANAGE);
   if (paths.length === 0) throw forbidden();
-  let base = ctx.db.kysely.selectFrom('survey').where((eb) => repo.underAny(eb, 'org_path', paths));
+  let base = ctx.db.kysely.selectFrom('survey').where((eb) => inAnySubtree(eb, 'org_path', paths));
   if (q.status) base = base.where('status', '=', q.status);
   const [rows, total] = await Promise.all([
     base.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(),

@@ -1,7 +1,7 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
-import { prefixEnd } from '../../platform/db/dialect.js';
 import type { DemandSource, DemandSqlRow } from '../../platform/demands/demand-source.js';
+import { inAnySubtree } from '../../platform/org/org.repository.js';
 
 /**
  * 全响应: the SQL that filters, pages and counts demands. A source module builds a SELECT of its
@@ -69,7 +69,7 @@ function filtered(db: Executor, source: DemandSource, f: DemandFilter): SelectQu
   if (f.paths) {
     const paths = f.paths;
     if (paths.length === 0) q = q.where(sql<boolean>`1 = 0`);
-    else q = q.where((eb) => eb.or(paths.map((p) => eb.and([eb('d.org_path', '>=', p), eb('d.org_path', '<', prefixEnd(p))]))));
+    else q = q.where((eb) => inAnySubtree(eb, 'd.org_path', paths));
   }
   if (f.userId) q = q.where('d.user_id', '=', f.userId);
   if (f.from) q = q.where('d.created_at', '>=', f.from);

@@ -3,6 +3,7 @@ import type { Db, DialectName } from '../../platform/db/database.js';
 import { prefixEnd } from '../../platform/db/dialect.js';
 import { workSecondsAt, type WorkClock } from './indicators.clock.js';
 import { INDICATOR_COLUMNS } from './migrations/2026_11_26_0291_event_indicator_indexes.js';
+import { inAnySubtree } from '../../platform/org/org.repository.js';
 
 /** Where the caller may count: whole subtrees, and subtrees limited to the events dispatched to a department. */
 export interface IndicatorScope {
@@ -286,7 +287,7 @@ export function nodesOfKindIn(db: Db, paths: string[], kinds: string[], limit: n
   return db.kysely
     .selectFrom('org_node')
     .select(['id', 'name', 'kind', 'path', 'sort', 'code'])
-    .where((eb) => eb.or(paths.map((p) => eb.and([eb('path', '>=', p), eb('path', '<', prefixEnd(p))]))))
+    .where((eb) => inAnySubtree(eb, 'path', paths))
     .where('kind', 'in', kinds as never[])
     .where('ended_at', 'is', null)
     .orderBy('path')

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { DialectName, Executor } from '../../platform/db/database.js';
 import { prefixEnd } from '../../platform/db/dialect.js';
 import type { EventPatrolPointTable, EventPatrolTable } from './events.table.js';
+import { inAnySubtree } from '../../platform/org/org.repository.js';
 
 /** Only SQL here. Patrols carry their grid's path, so every filter is a range scan of a subtree. */
 
@@ -150,7 +151,7 @@ export function gridsUnder(db: Executor, paths: string[]) {
     .select(['g.id', 'g.name', 'g.path', 'c.name as community_name'])
     .where('g.kind', '=', 'grid')
     .where('g.ended_at', 'is', null)
-    .where((eb) => eb.or(paths.map((p) => eb.and([eb('g.path', '>=', p), eb('g.path', '<', prefixEnd(p))]))))
+    .where((eb) => inAnySubtree(eb, 'g.path', paths))
     // Grid codes (CJ/T 349) run in the order the grids are numbered.
     .orderBy('c.sort')
     .orderBy('c.code')
@@ -169,7 +170,7 @@ export function gridWorkersUnder(db: Executor, paths: string[]) {
     .select(['app_user.id', 'app_user.display_name'])
     .where('role_grant.role', '=', 'grid_worker')
     .where('app_user.disabled', '=', 0)
-    .where((eb) => eb.or(paths.map((p) => eb.and([eb('org_node.path', '>=', p), eb('org_node.path', '<', prefixEnd(p))]))))
+    .where((eb) => inAnySubtree(eb, 'org_node.path', paths))
     .distinct()
     .execute();
 }

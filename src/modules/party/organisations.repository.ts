@@ -5,6 +5,7 @@ import { LEADING_POSTS } from './party.policy.js';
 import type { PartyImportRejectionTable, PartyImportTable, PartyMemberPostTable, PartyMemberTable, PartyOrgTable } from './organisations.table.js';
 import './organisations.table.js';
 import './transfers.table.js';
+import { inAnySubtree } from '../../platform/org/org.repository.js';
 
 /** The only SQL of 党组织与党员 (and the few platform reads it needs: nodes, accounts, grants). */
 
@@ -21,7 +22,7 @@ export function isUniqueViolation(e: unknown): boolean {
 /** `column >= p AND column < p || U+FFFF` for any of the paths (none: nothing). */
 export function inPaths<Q extends { where: (...args: any[]) => Q }>(q: Q, column: string, paths: readonly string[]): Q {
   if (paths.length === 0) return q.where(sql<boolean>`1 = 0`);
-  return q.where((eb: any) => eb.or(paths.map((p) => eb.and([eb(column, '>=', p), eb(column, '<', prefixEnd(p))]))));
+  return q.where((eb: any) => inAnySubtree(eb, column, paths));
 }
 
 // ---------------------------------------------------------------- numbers

@@ -1,13 +1,13 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
-import { prefixEnd } from '../../platform/db/dialect.js';
 import type { Database } from '../../platform/db/schema.js';
 import type { HouseholdTable } from './registry.table.js';
 import './registry.table.js';
+import { inAnySubtree } from '../../platform/org/org.repository.js';
 
 function underPaths(paths: string[]) {
   return (eb: ExpressionBuilder<Database, 'household'>): Expression<SqlBool> =>
-    paths.length ? eb.or(paths.map((p) => eb.and([eb('household.org_path', '>=', p), eb('household.org_path', '<', prefixEnd(p))]))) : sql<SqlBool>`1 = 0`;
+    paths.length ? inAnySubtree(eb, 'household.org_path', paths) : sql<SqlBool>`1 = 0`;
 }
 
 export interface HouseholdFilter {

@@ -8,6 +8,7 @@ import type { PiiCipher } from '../../platform/crypto/pii.js';
 import { BLIND_ID_NUMBER, maskedIdNumber, maskedPhone } from './registry.service.js';
 import { FIELD_LABELS } from './corrections.service.js';
 import { lit, nullInt, nullText, openWhen, type DemandSource } from '../../platform/demands/demand-source.js';
+import { inAnySubtree } from '../../platform/org/org.repository.js';
 
 /**
  * What other modules may read of the registry (一次录入，多平台共享), without an actor: the caller
@@ -137,7 +138,7 @@ export async function peopleHoldingTag(db: Executor, paths: string[], tag: strin
     .where('t.ended_at', 'is', null)
     .where((eb) => eb.or([eb('t.valid_from', 'is', null), eb('t.valid_from', '<=', day)]))
     .where((eb) => eb.or([eb('t.valid_to', 'is', null), eb('t.valid_to', '>=', day)]))
-    .where((eb) => eb.or(paths.map((p) => eb.and([eb('p.org_path', '>=', p), eb('p.org_path', '<', prefixEnd(p))]))))
+    .where((eb) => inAnySubtree(eb, 'p.org_path', paths))
     .orderBy('p.org_path')
     .orderBy('p.id')
     .execute();

@@ -1,10 +1,10 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
-import { prefixEnd } from '../../platform/db/dialect.js';
 import type { Database } from '../../platform/db/schema.js';
 import type { PersonTagTable, TagDefinitionTable } from './tags.table.js';
 import './registry.table.js';
 import './tags.table.js';
+import { inAnySubtree } from '../../platform/org/org.repository.js';
 
 /** The only SQL of tags. Nothing here deletes a tag row: ending one is its history. */
 
@@ -34,7 +34,7 @@ export async function maxDefinitionSort(db: Executor): Promise<number> {
 export function inPaths(paths: string[]) {
   return (eb: ExpressionBuilder<Database, 'person'>): Expression<SqlBool> => {
     if (paths.length === 0) return sql<SqlBool>`1 = 0`;
-    return eb.or(paths.map((p) => eb.and([eb('person.org_path', '>=', p), eb('person.org_path', '<', prefixEnd(p))])));
+    return inAnySubtree(eb, 'person.org_path', paths);
   };
 }
 

@@ -3,6 +3,7 @@ import type { Executor } from '../../platform/db/database.js';
 import { prefixEnd } from '../../platform/db/dialect.js';
 import type { ApplicationState, ServiceApplicationMaterialTable, ServiceApplicationTable } from './applications.table.js';
 import './applications.table.js';
+import { inAnySubtree } from '../../platform/org/org.repository.js';
 
 export type ApplicationRow = ServiceApplicationTable;
 
@@ -198,7 +199,7 @@ export function handlersIn(db: Executor, subtrees: string[], roles: string[]) {
     .select(['app_user.id as user_id', 'app_user.display_name', 'org_node.id as org_node_id', 'org_node.name as org_node_name', 'org_node.path'])
     .where('role_grant.role', 'in', roles as never[])
     .where('app_user.disabled', '=', 0)
-    .where((eb) => eb.or(subtrees.map((p) => eb.and([eb('org_node.path', '>=', p), eb('org_node.path', '<', prefixEnd(p))]))))
+    .where((eb) => inAnySubtree(eb, 'org_node.path', subtrees))
     .orderBy('org_node.path')
     .orderBy('app_user.display_name')
     .execute();

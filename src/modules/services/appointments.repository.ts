@@ -3,6 +3,7 @@ import type { Executor } from '../../platform/db/database.js';
 import { prefixEnd } from '../../platform/db/dialect.js';
 import type { AppointmentSlotTable, AppointmentStatus, AppointmentTable, ServiceWindowTable } from './appointments.table.js';
 import './appointments.table.js';
+import { inAnySubtree } from '../../platform/org/org.repository.js';
 
 /** The only SQL of 预约. */
 
@@ -240,7 +241,7 @@ function filtered(db: Executor, f: AppointmentFilter) {
   if (f.scopePaths) {
     const paths = f.scopePaths;
     if (paths.length === 0) q = q.where(sql<boolean>`1 = 0`);
-    else q = q.where((eb) => eb.or(paths.map((p) => eb.and([eb('org_path', '>=', p), eb('org_path', '<', prefixEnd(p))]))));
+    else q = q.where((eb) => inAnySubtree(eb, 'org_path', paths));
   }
   if (f.underPath) q = q.where('org_path', '>=', f.underPath).where('org_path', '<', prefixEnd(f.underPath));
   if (f.fromIso) q = q.where('slot_starts_at', '>=', f.fromIso);

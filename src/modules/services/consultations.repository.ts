@@ -3,6 +3,7 @@ import type { Executor } from '../../platform/db/database.js';
 import { prefixEnd } from '../../platform/db/dialect.js';
 import type { ConsultationKind, ConsultationMessageTable, ConsultationProfessionalTable, ConsultationStatus, ConsultationTable } from './consultations.table.js';
 import './consultations.table.js';
+import { inAnySubtree } from '../../platform/org/org.repository.js';
 
 /** The only SQL of 咨询. */
 
@@ -62,7 +63,7 @@ function filtered(db: Executor, f: ConsultationFilter) {
   if (f.scopePaths) {
     const paths = f.scopePaths;
     if (paths.length === 0) q = q.where(sql<boolean>`1 = 0`);
-    else q = q.where((eb) => eb.or(paths.map((p) => eb.and([eb('org_path', '>=', p), eb('org_path', '<', prefixEnd(p))]))));
+    else q = q.where((eb) => inAnySubtree(eb, 'org_path', paths));
   }
   if (f.status) q = q.where('status', '=', f.status);
   if (f.kind) q = q.where('kind', '=', f.kind);

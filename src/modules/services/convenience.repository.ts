@@ -13,6 +13,7 @@ import type {
   ProviderStatus,
 } from './convenience.table.js';
 import './convenience.table.js';
+import { inAnySubtree } from '../../platform/org/org.repository.js';
 
 /** The only SQL of 便民服务. */
 
@@ -30,7 +31,7 @@ function underAny<T extends PathTable>(paths: string[]) {
   return (eb: import('kysely').ExpressionBuilder<import('../../platform/db/schema.js').Database, T>) =>
     paths.length === 0
       ? sql<boolean>`1 = 0`
-      : eb.or(paths.map((p) => eb.and([eb(sql.ref(`org_path`), '>=', p), eb(sql.ref(`org_path`), '<', prefixEnd(p))])));
+      : inAnySubtree(eb, 'org_path', paths);
 }
 
 const ancestorsOf = (path: string) => path.split('/').filter(Boolean);
@@ -234,7 +235,7 @@ export async function allowanceUsage(db: Executor, paths: string[], fromMonth: s
     .where('o.ledger_month', '>=', fromMonth)
     .where('o.ledger_month', '<=', toMonth)
     .where((eb) =>
-      paths.length === 0 ? sql<boolean>`1 = 0` : eb.or(paths.map((p) => eb.and([eb('r.org_path', '>=', p), eb('r.org_path', '<', prefixEnd(p))]))),
+      paths.length === 0 ? sql<boolean>`1 = 0` : inAnySubtree(eb, 'r.org_path', paths),
     )
     .groupBy(['o.ledger_month', 'o.rule_id', 'o.provider_id'])
     .orderBy('o.ledger_month')

@@ -3,6 +3,7 @@ import type { Executor } from '../../platform/db/database.js';
 import { prefixEnd } from '../../platform/db/dialect.js';
 import type { MerchantOfferTable, MerchantTable } from './merchants.table.js';
 import './merchants.table.js';
+import { inAnySubtree } from '../../platform/org/org.repository.js';
 
 /** The only SQL of 周边商圈. */
 
@@ -19,7 +20,7 @@ export function findMerchants(db: Executor, f: { underPaths?: string[]; category
   if (f.underPaths) {
     const paths = f.underPaths;
     if (paths.length === 0) q = q.where(sql<boolean>`1 = 0`);
-    else q = q.where((eb) => eb.or(paths.map((p) => eb.and([eb('org_path', '>=', p), eb('org_path', '<', prefixEnd(p))]))));
+    else q = q.where((eb) => inAnySubtree(eb, 'org_path', paths));
   }
   if (f.category) q = q.where('category', '=', f.category);
   if (f.activeOnly) q = q.where('active', '=', 1);

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
-import { prefixEnd } from '../../platform/db/dialect.js';
 import type { FundApplicationStatus, FundApplicationTable, FundDecisionTable, FundDisbursementTable, FundDonationTable, FundTable } from './fund.table.js';
 import './fund.table.js';
+import { inAnySubtree } from '../../platform/org/org.repository.js';
 
 /** The only SQL of 互助基金. Money moves only in the platform ledger; ledger rows are read here, never written. */
 
@@ -14,7 +14,7 @@ export type DisbursementRow = FundDisbursementTable;
 
 function inSubtrees<Q extends { where: (...args: any[]) => Q }>(q: Q, column: string, paths: readonly string[]): Q {
   if (paths.length === 0) return q.where(sql<boolean>`1 = 0`);
-  return q.where((eb: any) => eb.or(paths.map((p) => eb.and([eb(column, '>=', p), eb(column, '<', prefixEnd(p))]))));
+  return q.where((eb: any) => inAnySubtree(eb, column, paths));
 }
 
 // PostgreSQL returns bigint columns as numbers (a type parser in database.ts); SQLite returns numbers.

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
-import { prefixEnd } from '../../platform/db/dialect.js';
 import type { VolunteerCertificateTable, VolunteerHoursCorrectionTable, VolunteerServiceRecordTable } from './hours.table.js';
 import './hours.table.js';
+import { inAnySubtree } from '../../platform/org/org.repository.js';
 
 /** The only SQL of 志愿服务时长 (service records, corrections, certificates). Ledger rows are written by the platform ledger. */
 
@@ -12,7 +12,7 @@ export type CertificateRow = VolunteerCertificateTable;
 
 function inSubtrees<Q extends { where: (...args: any[]) => Q }>(q: Q, column: string, paths: readonly string[]): Q {
   if (paths.length === 0) return q.where(sql<boolean>`1 = 0`);
-  return q.where((eb: any) => eb.or(paths.map((p) => eb.and([eb(column, '>=', p), eb(column, '<', prefixEnd(p))]))));
+  return q.where((eb: any) => inAnySubtree(eb, column, paths));
 }
 
 // ---------------------------------------------------------------- service records

@@ -3,6 +3,7 @@ import type { Executor } from '../../platform/db/database.js';
 import { prefixEnd } from '../../platform/db/dialect.js';
 import type { LectureSignupTable, LectureStatus, LectureTable } from './lectures.table.js';
 import './lectures.table.js';
+import { inAnySubtree } from '../../platform/org/org.repository.js';
 
 /** The only SQL of 微课. Lock order: the lecture's row first (every change to its seats updates it), then sign-ups. */
 
@@ -27,7 +28,7 @@ function filtered(db: Executor, f: LectureFilter) {
   let q = db.selectFrom('lecture');
   if (f.paths) {
     const paths = f.paths;
-    q = paths.length === 0 ? q.where(sql<boolean>`1 = 0`) : q.where((eb) => eb.or(paths.map((p) => eb.and([eb('org_path', '>=', p), eb('org_path', '<', prefixEnd(p))]))));
+    q = paths.length === 0 ? q.where(sql<boolean>`1 = 0`) : q.where((eb) => inAnySubtree(eb, 'org_path', paths));
   }
   if (f.around) {
     const around = f.around;

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
-import { prefixEnd } from '../../platform/db/dialect.js';
 import type { RewardItemTable, RewardOrderStatus, RewardOrderTable } from './rewards.table.js';
 import './rewards.table.js';
+import { inAnySubtree } from '../../platform/org/org.repository.js';
 
 /** The only SQL of 爱心超市 (catalogue, orders). Points move in the platform ledger. */
 
@@ -11,7 +11,7 @@ export type OrderRow = RewardOrderTable;
 
 function inSubtrees<Q extends { where: (...args: any[]) => Q }>(q: Q, column: string, paths: readonly string[]): Q {
   if (paths.length === 0) return q.where(sql<boolean>`1 = 0`);
-  return q.where((eb: any) => eb.or(paths.map((p) => eb.and([eb(column, '>=', p), eb(column, '<', prefixEnd(p))]))));
+  return q.where((eb: any) => inAnySubtree(eb, column, paths));
 }
 
 // ---------------------------------------------------------------- items

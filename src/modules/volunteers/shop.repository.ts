@@ -4,6 +4,7 @@ import { prefixEnd } from '../../platform/db/dialect.js';
 import type { SignupStatus, VolunteerOpportunityTable, VolunteerSignupTable } from './shop.table.js';
 import { likePattern } from './volunteers.repository.js';
 import './shop.table.js';
+import { inAnySubtree } from '../../platform/org/org.repository.js';
 
 /**
  * The only SQL of 志愿服务网店.
@@ -60,7 +61,7 @@ function filteredOpportunities(db: Executor, f: OpportunityFilter) {
   let q = db.selectFrom('volunteer_opportunity');
   if (f.paths) {
     const paths = f.paths;
-    q = paths.length === 0 ? q.where(sql<boolean>`1 = 0`) : q.where((eb) => eb.or(paths.map((p) => eb.and([eb('org_path', '>=', p), eb('org_path', '<', prefixEnd(p))]))));
+    q = paths.length === 0 ? q.where(sql<boolean>`1 = 0`) : q.where((eb) => inAnySubtree(eb, 'org_path', paths));
   }
   if (f.around) {
     const around = f.around;

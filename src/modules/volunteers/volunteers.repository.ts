@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
-import { prefixEnd } from '../../platform/db/dialect.js';
 import type { TeamRole, VolunteerObservationTable, VolunteerTable, VolunteerTeamMemberTable, VolunteerTeamTable } from './volunteers.table.js';
 import './volunteers.table.js';
+import { inAnySubtree } from '../../platform/org/org.repository.js';
 
 /** The only SQL of 志愿者与队伍 (people, teams, observations, numbers). */
 
@@ -20,7 +20,7 @@ export function isUniqueViolation(e: unknown): boolean {
 /** `path >= p AND path < p || U+FFFF` for any of the paths (none: nothing). */
 function inSubtrees<Q extends { where: (...args: any[]) => Q }>(q: Q, column: string, paths: readonly string[]): Q {
   if (paths.length === 0) return q.where(sql<boolean>`1 = 0`);
-  return q.where((eb: any) => eb.or(paths.map((p) => eb.and([eb(column, '>=', p), eb(column, '<', prefixEnd(p))]))));
+  return q.where((eb: any) => inAnySubtree(eb, column, paths));
 }
 
 /** `%text%` with backslash, `%` and `_` escaped (use with an explicit ESCAPE: SQLite has no default escape character). */

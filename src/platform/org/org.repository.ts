@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Executor } from '../db/database.js';
 import { prefixEnd } from '../db/dialect.js';
 import type { OrgNodeKind, OrgNodeTable } from '../platform.table.js';
@@ -10,6 +10,12 @@ export type OrgNode = OrgNodeTable;
 /** Only repositories touch SQL. A subtree is a path-prefix range: one index range scan at any size. */
 export function whereInSubtree<T extends { where: (...args: any[]) => T }>(query: T, column: string, path: string): T {
   return query.where(column as never, '>=', path as never).where(column as never, '<', prefixEnd(path) as never);
+}
+
+/** `column` lies in any of the subtrees (none: nothing matches); for `where((eb) => …)` and joins. */
+export function inAnySubtree(eb: ExpressionBuilder<any, any>, column: string, paths: readonly string[]): Expression<SqlBool> {
+  if (paths.length === 0) return sql<SqlBool>`1 = 0`;
+  return eb.or(paths.map((p) => eb.and([eb(eb.ref(column), '>=', p), eb(eb.ref(column), '<', prefixEnd(p))])));
 }
 
 export function getNode(db: Executor, id: string) {
