@@ -12,9 +12,10 @@ import type { JobHandlerDefinition } from '../../platform/module.js';
 import type { Actor } from '../../platform/policy/actor.js';
 import { canAt } from '../../platform/policy/actor.js';
 import { loadActor } from '../../platform/auth/auth.service.js';
-import { countDataRows, type TableFormat } from '../../platform/files/spreadsheet.js';
-import { FIELD_HEADERS, ImportFileError, openTable, type DataRow, type Header } from './imports.parse.js';
-import { DwellingIndex, maskedRaw, normaliseRow, type RowPerson } from './imports.normalise.js';
+import type { TableFormat } from '../../platform/files/spreadsheet.js';
+import { FIELD_HEADERS, ImportFileError, type DataRow, type Header } from './imports.parse.js';
+import { DwellingIndex, maskedRaw, type RowPerson, type RowResult } from './imports.normalise.js';
+import { readInWorker } from './imports.read.js';
 import type { ImportJobTable } from './imports.table.js';
 import { timed } from './imports.timings.js';
 import { upsertPeopleByIdNumber, type UpsertInput } from './people.write.js';
@@ -180,17 +181,16 @@ async function processImportWith(ctx: PlatformContext, job: ImportJobTable, runn
   const attachment = await db.selectFrom('attachment').select(['sha256']).where('id', '=', job.file_attachment_id).executeTakeFirst();
   if (!attachment) throw new ImportRefused('导入文件已不存在');
   const file = blobPath(ctx, attachment.sha256);
-  const format = job.format as TableFormat;
-  const table = await openTable(file, format);
-  // The row count is for the progress bar only: counted beside the import rather than before it.
+  // Read and checked on a worker thread, while this one writes (imports.read.ts).
+  const reader = await readInWorker({ file, format: job.format as TableFormat, today: ctx.now().getTime(), count: job.total_rows === null });
+  const table = { header: reader.header };
+  // The row count is for the progress bar only: it arrives beside the rows.
   let counting: Promise<unknown> = Promise.resolve();
-  if (job.total_rows === null) {
-    counting = countDataRows(file, format, table.header.rowNumber)
-      .then((total) => (total === null ? undefined : db.updateTable('import_job').set({ total_rows: total }).where('id', '=', job.id).where('runner', '=', runner).where('status', '=', 'running').execute()))
-      .catch(() => undefined);
-  }
+  const recordTotal = (total: number | null) => {
+    if (total === null) return;
+    counting = db.updateTable('import_job').set({ total_rows: total }).where('id', '=', job.id).where('runner', '=', runner).where('status', '=', 'running').execute().catch(() => undefined);
+  };
   try {
-
     const community = await db.selectFrom('org_node').select(['id', 'path', 'name']).where('id', '=', job.community_id).executeTakeFirst();
     const targetId = job.org_path.split('/').filter(Boolean).pop()!;
     const target = await db.selectFrom('org_node').select(['id', 'path', 'name', 'kind']).where('id', '=', targetId).executeTakeFirst();
@@ -209,7 +209,6 @@ async function processImportWith(ctx: PlatformContext, job: ImportJobTable, runn
     const knownTags = new Set(tagRows.map((r) => r.code));
     const derivedTags = new Set(tagRows.filter((r) => r.derived_rule).map((r) => r.code));
 
-    const today = ctx.now();
     /** ID number → the row that first claimed it, across the whole file (rebuilt on resume from the rows skipped). */
     const seen = new Map<string, number>();
     // A household's rows name the same dwelling: resolve each 楼栋/单元/房号 once.
@@ -220,9 +219,8 @@ async function processImportWith(ctx: PlatformContext, job: ImportJobTable, runn
       if (!found) resolved.set(key, (found = places.resolve(place)));
       return found;
     };
-    const prepare = (row: DataRow): Prepared => {
+    const prepare = (row: DataRow, r: RowResult): Prepared => {
       const base = { rowNumber: row.rowNumber, cells: row.cells };
-      const r = normaliseRow(table.header, row.cells, today);
       if (!r.ok) return { ...base, ok: false, reason: r.reason };
       const p = r.person;
       const first = seen.get(p.idNumber);
@@ -258,8 +256,12 @@ async function processImportWith(ctx: PlatformContext, job: ImportJobTable, runn
       writing.catch(() => undefined); // seen by the next `await writing`
     };
     try {
-      for await (const row of table.rows) {
-        const prepared = prepare(row);
+      for await (const item of reader.items) {
+        if (item.kind === 'total') {
+          recordTotal(item.total);
+          continue;
+        }
+        const prepared = prepare(item, item.result);
         index++;
         if (index <= job.processed_rows) continue; // committed by an earlier run
         chunk.push(prepared);
@@ -275,7 +277,7 @@ async function processImportWith(ctx: PlatformContext, job: ImportJobTable, runn
       if (writing) await (writing as Promise<void>).catch(() => undefined);
     }
   } finally {
-    table.close();
+    await reader.close();
   }
   await counting;
   await finish(ctx, job, runner, 'done', null);
