@@ -15,7 +15,9 @@ import { loadActor } from '../../platform/auth/auth.service.js';
 import type { TableFormat } from '../../platform/files/spreadsheet.js';
 import { FIELD_HEADERS, ImportFileError, type DataRow, type Header } from './imports.parse.js';
 import { DwellingIndex, maskedRaw, type RowPerson, type RowResult } from './imports.normalise.js';
-import { readInWorker } from './imports.read.js';
+import { readInWorker, type Sealed } from './imports.read.js';
+import { BLIND_ID_NUMBER, BLIND_PHONE } from './registry.pii.js';
+import { sealedKey, withSealed, type SealedValues } from '../../platform/crypto/pii.js';
 import type { ImportJobTable } from './imports.table.js';
 import { timed } from './imports.timings.js';
 import { upsertPeopleByIdNumber, type UpsertInput } from './people.write.js';
@@ -126,7 +128,7 @@ async function claim(ctx: PlatformContext, id: string, runner: string): Promise<
 }
 
 /** A row ready for its chunk: the person to upsert, or the reason it is rejected. */
-type Prepared = { rowNumber: number; cells: DataRow['cells'] } & ({ ok: true; person: RowPerson; dwellingId: string | null } | { ok: false; reason: string });
+type Prepared = { rowNumber: number; cells: DataRow['cells']; sealed?: Sealed } & ({ ok: true; person: RowPerson; dwellingId: string | null } | { ok: false; reason: string });
 
 interface Counts {
   created: number;
@@ -182,7 +184,7 @@ async function processImportWith(ctx: PlatformContext, job: ImportJobTable, runn
   if (!attachment) throw new ImportRefused('导入文件已不存在');
   const file = blobPath(ctx, attachment.sha256);
   // Read and checked on a worker thread, while this one writes (imports.read.ts).
-  const reader = await readInWorker({ file, format: job.format as TableFormat, today: ctx.now().getTime(), count: job.total_rows === null });
+  const reader = await readInWorker({ file, format: job.format as TableFormat, today: ctx.now().getTime(), count: job.total_rows === null, keys: ctx.pii.threadKeys() }, 2 * Math.max(1, importSettings.chunkRows));
   const table = { header: reader.header };
   // The row count is for the progress bar only: it arrives beside the rows.
   let counting: Promise<unknown> = Promise.resolve();
@@ -219,8 +221,8 @@ async function processImportWith(ctx: PlatformContext, job: ImportJobTable, runn
       if (!found) resolved.set(key, (found = places.resolve(place)));
       return found;
     };
-    const prepare = (row: DataRow, r: RowResult): Prepared => {
-      const base = { rowNumber: row.rowNumber, cells: row.cells };
+    const prepare = (row: DataRow, r: RowResult, sealed: Sealed | undefined): Prepared => {
+      const base = { rowNumber: row.rowNumber, cells: row.cells, sealed };
       if (!r.ok) return { ...base, ok: false, reason: r.reason };
       const p = r.person;
       const first = seen.get(p.idNumber);
@@ -261,7 +263,7 @@ async function processImportWith(ctx: PlatformContext, job: ImportJobTable, runn
           recordTotal(item.total);
           continue;
         }
-        const prepared = prepare(item, item.result);
+        const prepared = prepare(item, item.result, item.sealed);
         index++;
         if (index <= job.processed_rows) continue; // committed by an earlier run
         chunk.push(prepared);
@@ -300,7 +302,17 @@ async function commitChunk(ctx: PlatformContext, job: ImportJobTable, runner: st
     // The write path refuses a row before writing anything of it; anything it throws is no
     // row's fault and fails the chunk, to be retried. An empty 人员类型 keeps a registered
     // person's; a new person's follows from the ID type.
-    const results = await timed('upsert', () => upsertPeopleByIdNumber(ctx, trx, actor, writes.map((w) => w.input), { source: 'import', defaultResidenceType: defaultResidence }));
+    // The numbers the reader sealed are not encrypted and hashed again here.
+    const sealed: SealedValues = { encrypted: new Map(), indexed: new Map() };
+    for (const p of chunk) {
+      for (const [kind, v] of [[BLIND_ID_NUMBER, p.sealed?.idNumber], [BLIND_PHONE, p.sealed?.phone]] as const) {
+        if (!v) continue;
+        sealed.encrypted.set(v.plain, v.enc);
+        sealed.indexed.set(sealedKey(kind, v.plain), v.idx);
+      }
+    }
+    const writeCtx = { ...ctx, pii: withSealed(ctx.pii, sealed) };
+    const results = await timed('upsert', () => upsertPeopleByIdNumber(writeCtx, trx, actor, writes.map((w) => w.input), { source: 'import', defaultResidenceType: defaultResidence }));
     results.forEach((r, k) => {
       if (r.ok) counts[r.outcome]++;
       else rejections.push({ rowNumber: writes[k]!.rowNumber, reason: reasonOf(r.error), cells: writes[k]!.cells });

@@ -10,6 +10,7 @@ import type { Scheduler } from '../../platform/scheduler/scheduler.js';
 import { REASON_DIGITS_LOST, REASON_SCIENTIFIC } from './imports.normalise.js';
 import { importWorker, personByIdNumber, upload, XLSX_MIME, xlsxBuffer } from './imports.testkit.js';
 import { REGISTRY_PEOPLE, seedRegistryFixture, type RegistryFixture } from './registry.fixture.js';
+import { BLIND_PHONE } from './registry.pii.js';
 
 /*
  * The import API end to end: upload → 202 → the scheduler runs the job → status, counts and the
@@ -106,7 +107,10 @@ describe(`people import API (${DIALECT_LABEL})`, () => {
       expect(job).toMatchObject({ status: 'done', format: 'csv', dryRun: false, totalRows: 3, processedRows: 3, counts: { created: 3, updated: 0, unchanged: 0, rejected: 0 } });
       const [sun] = await personByIdNumber(platform.ctx, a);
       expect(sun).toMatchObject({ name: '孙建国', gender: '男', birth_date: '1956-04-02', ethnicity: '汉族', residence_type: '户籍人口', dwelling_id: fx.nodes.dwelling01.id, org_path: fx.nodes.dwelling01.path });
+      // Sealed on the reader's thread: the same ciphertexts and blind indexes as the write path's own.
       expect(platform.ctx.pii.decrypt(sun!.phone_enc!)).toBe('13900001111');
+      expect(platform.ctx.pii.decrypt(sun!.id_number_enc!)).toBe(a);
+      expect(sun!.phone_idx).toBe(platform.ctx.pii.blindIndex(BLIND_PHONE, '13900001111'));
       const tags = await platform.ctx.db.kysely.selectFrom('person_tag').select(['tag', 'source']).where('person_id', '=', sun!.id).execute();
       expect(tags).toEqual([{ tag: '低保', source: 'imported' }]);
       const [zhou] = await personByIdNumber(platform.ctx, b);

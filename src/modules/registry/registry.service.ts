@@ -17,6 +17,7 @@ import type { IdType, PersonAccessTable, PersonStatus, PersonTable, ResidenceTyp
 import { addressPattern, addressTextsOf, looksLikeAddress, pinyinQuery } from './search.index.js';
 import { accessTo, departmentScopeOf, filterableFields, filterableTags, isEmpty, narrowTo, needsPurpose, reaches, scopePathsOf, type PersonAccess, type ReadScope } from './scope.js';
 import { chinaToday } from './tags.filter.js';
+import { BLIND_ID_NUMBER, BLIND_PHONE } from './registry.pii.js';
 
 export { READ } from './scope.js';
 
@@ -27,8 +28,7 @@ addMessages({
 });
 
 /** Blind-index kinds: the same number typed as an ID and as a phone must not collide. */
-export const BLIND_ID_NUMBER = 'person.id_number';
-export const BLIND_PHONE = 'person.phone';
+export { BLIND_ID_NUMBER, BLIND_PHONE };
 
 /** ID types that follow GB 11643 (region, birth date, gender and check digit inside the number). */
 const GB11643_TYPES: IdType[] = ['居民身份证', '港澳台居民居住证'];

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createPiiCipher, ivPool, parseKey } from './pii.js';
+import { cipherFromThreadKeys, createPiiCipher, ivPool, parseKey, sealedKey, withSealed } from './pii.js';
 import { maskIdNumber, maskName, maskPhone, maskSensitiveText } from './mask.js';
 
 describe('PII cipher', () => {
@@ -41,6 +41,28 @@ describe('PII cipher', () => {
     expect(sut.blindIndex('id', '13857391234')).not.toBe(sut.blindIndex('phone', '13857391234'));
     const other = createPiiCipher(randomBytes(32));
     expect(other.blindIndex('id', '330481199001011234')).not.toBe(sut.blindIndex('id', '330481199001011234'));
+  });
+
+  it('seals the same way on another thread from its derived keys, which are not the master key', () => {
+    const master = randomBytes(32);
+    const original = createPiiCipher(master);
+    const keys = original.threadKeys();
+    expect(Buffer.from(keys.enc).equals(master)).toBe(false);
+    expect(Buffer.from(keys.idx).equals(Buffer.from(keys.enc))).toBe(false);
+    const copy = cipherFromThreadKeys(structuredClone(keys));
+    expect(copy.blindIndex('id', '330481199001011234')).toBe(original.blindIndex('id', '330481199001011234'));
+    expect(original.decrypt(copy.encrypt('13857391234'))).toBe('13857391234');
+  });
+
+  it('answers from values sealed ahead, and seals the rest itself', () => {
+    const sealed = { encrypted: new Map([['13857391234', sut.encrypt('13857391234')]]), indexed: new Map([[sealedKey('phone', '13857391234'), 'precomputed']]) };
+    const primed = withSealed(sut, sealed);
+    expect(primed.encrypt('13857391234')).toBe(sealed.encrypted.get('13857391234'));
+    expect(primed.blindIndex('phone', '13857391234')).toBe('precomputed');
+    expect(primed.blindIndex('id', '13857391234')).toBe(sut.blindIndex('id', '13857391234'));
+    const fresh = primed.encrypt('13900000000');
+    expect(fresh).not.toBe(primed.encrypt('13900000000'));
+    expect(sut.decrypt(fresh)).toBe('13900000000');
   });
 
   it('refuses keys of the wrong length', () => {

@@ -12,6 +12,17 @@ export interface PiiCipher {
   decrypt(stored: string): string;
   /** Deterministic keyed hash for equality look-up; `kind` separates ID numbers from phones. */
   blindIndex(kind: string, plain: string): string;
+  /**
+   * The derived keys, for a worker thread of this process to seal values with
+   * (`cipherFromThreadKeys`): never to be stored, logged or sent out of the process.
+   */
+  threadKeys(): PiiThreadKeys;
+}
+
+/** The two derived keys (not the master key): encryption and blind index. */
+export interface PiiThreadKeys {
+  enc: Uint8Array;
+  idx: Uint8Array;
 }
 
 const VERSION = 'v1';
@@ -42,8 +53,15 @@ export function ivPool(): () => Buffer {
 
 export function createPiiCipher(masterKey: Buffer): PiiCipher {
   if (masterKey.length !== 32) throw new Error('ENCRYPTION_KEY must be 32 bytes (base64 or hex)');
-  const encKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'linli/pii/enc', 32));
-  const idxKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'linli/pii/index', 32));
+  const enc = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'linli/pii/enc', 32));
+  const idx = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'linli/pii/index', 32));
+  return cipherFromThreadKeys({ enc, idx });
+}
+
+/** The cipher of `PiiCipher.threadKeys()`, in a worker thread (same ciphertexts and indexes as the original). */
+export function cipherFromThreadKeys(keys: PiiThreadKeys): PiiCipher {
+  const encKey = Buffer.from(keys.enc);
+  const idxKey = Buffer.from(keys.idx);
   const nextIv = ivPool();
   return {
     encrypt(plain) {
@@ -63,6 +81,29 @@ export function createPiiCipher(masterKey: Buffer): PiiCipher {
     blindIndex(kind, plain) {
       return createHmac('sha256', idxKey).update(`${kind}\u0000${plain.trim().toUpperCase()}`).digest('base64url');
     },
+    threadKeys: () => ({ enc: new Uint8Array(encKey), idx: new Uint8Array(idxKey) }),
+  };
+}
+
+/** Values sealed ahead (on a worker thread): plaintext → ciphertext, and kind + plaintext → blind index. */
+export interface SealedValues {
+  encrypted: Map<string, string>;
+  indexed: Map<string, string>;
+}
+
+export const sealedKey = (kind: string, plain: string) => `${kind}\u0000${plain}`;
+
+/**
+ * `base`, answering from values sealed ahead where it has them. The same plaintext sealed
+ * once gives one ciphertext to every row that holds it; the blind index already shows such
+ * rows equal, so nothing more is revealed.
+ */
+export function withSealed(base: PiiCipher, sealed: SealedValues): PiiCipher {
+  return {
+    encrypt: (plain) => sealed.encrypted.get(plain) ?? base.encrypt(plain),
+    decrypt: (stored) => base.decrypt(stored),
+    blindIndex: (kind, plain) => sealed.indexed.get(sealedKey(kind, plain)) ?? base.blindIndex(kind, plain),
+    threadKeys: () => base.threadKeys(),
   };
 }
 
