@@ -185,7 +185,6 @@ async function processImportWith(ctx: PlatformContext, job: ImportJobTable, runn
   const file = blobPath(ctx, attachment.sha256);
   // Read and checked on a worker thread, while this one writes (imports.read.ts).
   const reader = await readInWorker({ file, format: job.format as TableFormat, today: ctx.now().getTime(), count: job.total_rows === null, keys: ctx.pii.threadKeys() }, 2 * Math.max(1, importSettings.chunkRows));
-  const table = { header: reader.header };
   // The row count is for the progress bar only: it arrives beside the rows.
   let counting: Promise<unknown> = Promise.resolve();
   const recordTotal = (total: number | null) => {
@@ -248,13 +247,13 @@ async function processImportWith(ctx: PlatformContext, job: ImportJobTable, runn
     const chunkRows = Math.max(1, importSettings.chunkRows);
     let index = 0;
     let chunk: Prepared[] = [];
-    // The next chunk is read and checked while the last one is written: on PostgreSQL the file
-    // is parsed while the server inserts. One chunk at a time is written, in file order; a
-    // failed write stops the reading at the next chunk's turn (reading writes nothing).
+    // The next chunk is gathered while the last one is written (on PostgreSQL, while the server
+    // inserts). One chunk at a time is written, in file order; a failed write stops the
+    // gathering at the next chunk's turn (gathering writes nothing).
     let writing: Promise<void> | null = null;
     const write = async (rows: Prepared[], processedTo: number) => {
       if (writing) await writing;
-      writing = commitChunk(ctx, job, runner, actor, table.header, rows, processedTo);
+      writing = commitChunk(ctx, job, runner, actor, reader.header, rows, processedTo);
       writing.catch(() => undefined); // seen by the next `await writing`
     };
     try {
