@@ -8,9 +8,11 @@ import { consoleLoginAs, DESKTOP, launchBrowser, openSession, startServer, type 
 /*
  * 数据共享交换 forms in Chromium: the system admin subscribes 民政's system to 低保 changes
  * (a bad URL refused by the server beside its field; the signing secret shown once; pause and
- * resume), and a grid worker records a resident's consent to share the phone with 人社 and
- * withdraws it.
+ * resume), and a grid worker records a resident's consent to share the phone with 人社 with the
+ * signed form uploaded (then opened from the list), and withdraws it giving the resident's reason.
  */
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj 3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+
 describe('exchange subscriptions and consents in the console', () => {
   let server: TestServer;
   let browser: Browser;
@@ -53,10 +55,10 @@ describe('exchange subscriptions and consents in the console', () => {
     await form.getByLabel('标签').click();
     await page.locator('.ant-select-dropdown:visible .ant-select-item-option').getByText('低保', { exact: true }).click();
     await form.getByLabel('用途').fill('低保新增对象同步');
-    // The server refuses a non-http(s) URL (zod's zh-CN message); it lands beside the field, not above the form.
+    // The server refuses a non-http(s) URL with the field's own bilingual message; it lands beside the field, not above the form.
     await form.getByLabel('回调地址').fill('ftp://receiver.example.org/hook');
     await form.getByRole('button', { name: '创建订阅' }).click();
-    await form.locator('.ant-form-item-explain-error').getByText('无效URL').waitFor();
+    await form.locator('.ant-form-item-explain-error').getByText('回调地址必须是 http(s) 网址 / the webhook URL must be http(s)').waitFor();
     expect(await page.getByTestId('subscription-error').count()).toBe(0);
     expect(await page.getByTestId('exchange-new-secret').count()).toBe(0);
 
@@ -95,7 +97,7 @@ describe('exchange subscriptions and consents in the console', () => {
     await page.context().close();
   });
 
-  it('lets a grid worker record a resident’s consent and withdraw it', async () => {
+  it('lets a grid worker record a resident’s consent with the signed form and withdraw it with a reason', async () => {
     const { page, errors } = await openSession(browser, DESKTOP);
     await consoleLoginAs(page, server.url, 'grid01');
     await page.getByTestId('side-menu').getByText('居民授权共享', { exact: true }).click();
@@ -114,6 +116,9 @@ describe('exchange subscriptions and consents in the console', () => {
     await expect.poll(() => page.locator('.ant-select-dropdown:visible .ant-select-item-option').allInnerTexts()).toEqual(['手机', '住址']);
     await page.locator('.ant-select-dropdown:visible .ant-select-item-option').getByText('手机', { exact: true }).click();
     await form.getByLabel('同意凭证').fill('书面同意书 XS-2026-201');
+    // The signed form, uploaded from the form (a PDF; the upload control takes PDFs and pictures).
+    await form.locator('input[type=file]').setInputFiles({ name: '授权同意书.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await form.getByTestId('consent-form-file').getByText('授权同意书.pdf').waitFor();
     await form.getByRole('button', { name: /登\s?记/ }).click();
 
     const table = page.getByTestId('consents');
@@ -121,16 +126,35 @@ describe('exchange subscriptions and consents in the console', () => {
     await table.locator('.ant-tag').getByText('有效', { exact: true }).waitFor();
     const stored = await server.platform.ctx.db.kysely.selectFrom('exchange_consent').selectAll().where('person_id', '=', reg.people.zhu).execute();
     expect(stored).toHaveLength(1);
-    expect(stored[0]).toMatchObject({ department_code: 'social-security', field: 'phone', evidence: '书面同意书 XS-2026-201', valid_to: null, withdrawn_at: null });
+    expect(stored[0]).toMatchObject({ department_code: 'social-security', field: 'phone', evidence: '书面同意书 XS-2026-201', valid_to: null, withdrawn_at: null, evidence_attachment_id: expect.any(String) });
+    // The list links the form, and grid01 (who uploaded it, and may see the consent) opens it.
+    const link = table.getByTestId('consent-form-link');
+    await link.getByText('查看同意书（授权同意书.pdf）').waitFor();
+    const file = await page.request.get(new URL((await link.getAttribute('href'))!, server.url).toString());
+    expect(file.status()).toBe(200);
+    expect(file.headers()['content-type']).toBe('application/pdf');
+    expect(Buffer.from(await file.body()).equals(PDF)).toBe(true);
 
+    // Withdrawing asks for the reason: none given is stopped in the dialog, then the reason is kept (numbers masked) and listed.
     await table.getByRole('button', { name: /撤\s?回/ }).click();
-    await page.locator('.ant-popconfirm').getByRole('button', { name: /撤\s?回/ }).click();
+    const dialog = page.locator('.ant-modal').filter({ hasText: '撤回原因' });
+    await dialog.getByText('撤回居民对人社共享「手机」的授权？').waitFor();
+    // Click only once the dialog has zoomed in (a click during the animation may miss its button).
+    await expect.poll(() => dialog.getAttribute('class')).not.toMatch(/ant-zoom-(appear|enter)/);
+    await dialog.getByRole('button', { name: /撤\s?回/ }).click();
+    await dialog.locator('.ant-form-item-explain-error').getByText('请填写撤回原因（2–200 个字）').waitFor();
+    expect((await server.platform.ctx.db.kysely.selectFrom('exchange_consent').select('withdrawn_at').where('id', '=', stored[0]!.id).executeTakeFirstOrThrow()).withdrawn_at).toBeNull();
+    await dialog.getByLabel('撤回原因').fill('居民本人来电（13800001111）要求停止共享');
+    await dialog.getByRole('button', { name: /撤\s?回/ }).click();
     await table.getByText(/已撤回/).waitFor();
+    await table.getByTestId('consent-withdrawn-reason').getByText('原因：居民本人来电（138****1111）要求停止共享').waitFor();
     expect(await table.getByRole('button', { name: /撤\s?回/ }).count()).toBe(0);
-    const after = await server.platform.ctx.db.kysely.selectFrom('exchange_consent').select('withdrawn_at').where('id', '=', stored[0]!.id).executeTakeFirstOrThrow();
+    const after = await server.platform.ctx.db.kysely.selectFrom('exchange_consent').select(['withdrawn_at', 'withdraw_reason']).where('id', '=', stored[0]!.id).executeTakeFirstOrThrow();
     expect(after.withdrawn_at).not.toBeNull();
-    const actions = await server.platform.ctx.db.kysely.selectFrom('audit_log').select('action').where('action', 'in', ['exchange.consent.record', 'exchange.consent.withdraw']).execute();
+    expect(after.withdraw_reason).toBe('居民本人来电（138****1111）要求停止共享');
+    const actions = await server.platform.ctx.db.kysely.selectFrom('audit_log').select(['action', 'details']).where('action', 'in', ['exchange.consent.record', 'exchange.consent.withdraw']).execute();
     expect(actions.map((a) => a.action).sort()).toEqual(['exchange.consent.record', 'exchange.consent.withdraw']);
+    expect(JSON.parse(actions.find((a) => a.action === 'exchange.consent.withdraw')!.details!)).toMatchObject({ reason: '居民本人来电（138****1111）要求停止共享' });
     expect(errors).toEqual([]);
     await page.context().close();
   });

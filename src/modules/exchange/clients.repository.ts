@@ -85,8 +85,31 @@ export function getConsent(db: Executor, id: string) {
   return db.selectFrom('exchange_consent').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function withdrawConsent(db: Executor, id: string, at: string, by: string) {
-  await db.updateTable('exchange_consent').set({ withdrawn_at: at, withdrawn_by: by }).where('id', '=', id).execute();
+/** Withdraws a standing consent; false when it was already withdrawn (by someone else meanwhile). */
+export async function withdrawConsent(db: Executor, id: string, at: string, by: string, reason: string): Promise<boolean> {
+  const r = await db.updateTable('exchange_consent').set({ withdrawn_at: at, withdrawn_by: by, withdraw_reason: reason }).where('id', '=', id).where('withdrawn_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** An uploaded file, for checking it may serve as a consent's signed form. */
+export function getAttachment(db: Executor, id: string) {
+  return db.selectFrom('attachment').select(['id', 'owner_user_id', 'purpose', 'mime', 'org_node_id', 'original_name', 'size']).where('id', '=', id).executeTakeFirst();
+}
+
+export function getAttachments(db: Executor, ids: readonly string[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.selectFrom('attachment').select(['id', 'mime', 'original_name', 'size']).where('id', 'in', [...new Set(ids)]).execute();
+}
+
+/** Where these consents' people live (for the access check of their signed forms). */
+export function consentPlaces(db: Executor, ids: readonly string[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('exchange_consent')
+    .innerJoin('person', 'person.id', 'exchange_consent.person_id')
+    .select(['exchange_consent.id', 'exchange_consent.person_id', 'person.org_path'])
+    .where('exchange_consent.id', 'in', [...new Set(ids)])
+    .execute();
 }
 
 export function consentsOfPerson(db: Executor, personId: string) {

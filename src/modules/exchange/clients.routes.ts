@@ -3,7 +3,7 @@ import type { PlatformContext } from '../../platform/context.js';
 import type { LinliApp } from '../../platform/http/app.js';
 import { requestMeta } from '../../platform/http/app.js';
 import { EXCHANGE_CONSENT, EXCHANGE_MANAGE, EXCHANGE_READ } from './clients.policy.js';
-import { ZClient, ZClientInput, ZConsent, ZConsentInput, ZKey, ZKeyInput, ZSharedPerson, zId } from './clients.schema.js';
+import { ZClient, ZClientInput, ZConsent, ZConsentInput, ZConsentWithdrawInput, ZKey, ZKeyInput, ZSharedPerson, zId } from './clients.schema.js';
 import * as clients from './clients.service.js';
 import fs from 'node:fs';
 import { contentDisposition } from '../../platform/files/content-type.js';
@@ -127,7 +127,7 @@ export function registerClientRoutes(app: LinliApp, ctx: PlatformContext) {
 
   app.post(
     '/api/v1/exchange/consents',
-    { config: { policy: { permission: EXCHANGE_CONSENT } }, schema: { tags: TAGS, summary: '登记居民授权共享 / Record a resident’s consent to share a field', body: ZConsentInput, response: { 201: ZConsent } } },
+    { config: { policy: { permission: EXCHANGE_CONSENT } }, schema: { tags: TAGS, summary: '登记居民授权共享（可附签字同意书：先上传 purpose=exchange.consent）/ Record a resident’s consent to share a field, optionally with the signed form uploaded first', body: ZConsentInput, response: { 201: ZConsent } } },
     async (request, reply) => reply.status(201).send(await clients.recordConsent(ctx, request.actor!, request.body, requestMeta(request))),
   );
 
@@ -153,8 +153,11 @@ export function registerClientRoutes(app: LinliApp, ctx: PlatformContext) {
 
   app.post(
     '/api/v1/exchange/consents/:id/withdraw',
-    { config: { policy: { permission: EXCHANGE_CONSENT } }, schema: { tags: TAGS, summary: '撤回授权 / Withdraw a consent', params: z.object({ id: zId() }), response: { 200: ZConsent } } },
-    async (request) => clients.withdrawConsent(ctx, request.actor!, request.params.id, requestMeta(request)),
+    {
+      config: { policy: { permission: EXCHANGE_CONSENT } },
+      schema: { tags: TAGS, summary: '撤回授权（须填写原因）/ Withdraw a consent, with the reason', params: z.object({ id: zId() }), body: ZConsentWithdrawInput, response: { 200: ZConsent } },
+    },
+    async (request) => clients.withdrawConsent(ctx, request.actor!, request.params.id, request.body, requestMeta(request)),
   );
 
   // ---------------------------------------------------------------- the department systems' API

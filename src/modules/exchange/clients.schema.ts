@@ -33,8 +33,15 @@ export const ZConsentInput = z.object({
   validFrom: zDay(),
   validTo: zDay().optional(),
   evidence: z.string().trim().min(2).max(200),
+  /** The signed form (PDF or picture) the caller uploaded to /api/v1/files with purpose `exchange.consent`. */
+  evidenceAttachmentId: zId().optional(),
 });
 export type ConsentInput = z.infer<typeof ZConsentInput>;
+
+export const ZConsentWithdrawInput = z.object({
+  /** Why the resident withdrew (kept on the consent; ID and phone numbers are masked). */
+  reason: z.string().trim().min(2).max(200),
+});
 
 export const ZClient = z.object({
   id: z.string(),
@@ -77,8 +84,12 @@ export const ZConsent = z.object({
   validFrom: z.string(),
   validTo: z.string().nullable(),
   evidence: z.string(),
+  /** The signed form, downloadable at /api/v1/files/{id} by staff who may see the consent. */
+  evidenceAttachment: z.object({ id: z.string(), name: z.string(), mime: z.string(), size: z.number() }).nullable(),
   recordedAt: z.string(),
   withdrawnAt: z.string().nullable(),
+  /** Why it was withdrawn (numbers masked); null while it stands. */
+  withdrawnReason: z.string().nullable(),
 });
 
 /** A person as a key reads them: only the key's fields (left out, not nulled), numbers masked. */

@@ -4,7 +4,9 @@ import { appendAudit } from '../../platform/audit/audit.js';
 import { randomToken, sha256 } from '../../platform/auth/tokens.js';
 import { maskSensitiveText } from '../../platform/crypto/mask.js';
 import { parseJson } from '../../platform/db/dialect.js';
-import { AppError, badRequest, forbidden, notFound } from '../../platform/errors.js';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors.js';
+import { downloadName } from '../../platform/files/content-type.js';
+import { attachmentOwners, registerAttachmentAccess, useAttachments } from '../../platform/files/files.service.js';
 import { addMessages } from '../../platform/i18n/i18n.js';
 import { newId } from '../../platform/ids.js';
 import { canAt, departmentsOf, scopePaths, type Actor } from '../../platform/policy/actor.js';
@@ -17,8 +19,9 @@ import { chinaToday } from '../registry/tags.filter.js';
 import * as repo from './clients.repository.js';
 import { DEMO_EXCHANGE_KEYS } from './exchange.demo.js';
 import { EXCHANGE_CONSENT, EXCHANGE_MANAGE, EXCHANGE_READ } from './clients.policy.js';
-import type { ExchangeClientTable, ExchangeKeyTable } from './clients.table.js';
-import type { ClientInput, ConsentInput, KeyInput } from './clients.schema.js';
+import type * as z from 'zod';
+import type { ExchangeClientTable, ExchangeConsentTable, ExchangeKeyTable } from './clients.table.js';
+import type { ClientInput, ConsentInput, KeyInput, ZConsent } from './clients.schema.js';
 
 addMessages({
   'error.EXCHANGE_KEY_MISSING': { 'zh-CN': '缺少接口密钥（Authorization: Bearer lx_…）', en: 'Missing exchange key (Authorization: Bearer lx_…)' },
@@ -36,6 +39,9 @@ addMessages({
   'error.EXCHANGE_KEY_NOT_ACTIVE': { 'zh-CN': '该密钥已失效，不能轮换', en: 'This key is no longer active and cannot be rotated' },
   'error.EXCHANGE_CONSENT_IN_MANDATE': { 'zh-CN': '该字段已在部门法定授权范围内，无需居民同意', en: 'This field is within the department’s mandate; no consent is needed' },
   'error.EXCHANGE_CONSENT_DATES': { 'zh-CN': '同意的截止日期不能早于开始日期', en: 'The consent ends before it starts' },
+  'error.EXCHANGE_CONSENT_WITHDRAWN': { 'zh-CN': '该授权已撤回', en: 'This consent has already been withdrawn' },
+  'error.EXCHANGE_EVIDENCE_INVALID': { 'zh-CN': '同意书附件无效：请上传您本人为此居民授权登记的文件', en: 'The consent form attachment is not valid: upload the file yourself for this resident’s consent' },
+  'error.EXCHANGE_EVIDENCE_TYPE': { 'zh-CN': '签字同意书须为 PDF 文件或图片', en: 'The signed consent form must be a PDF or a picture' },
 });
 
 export interface ClientView {
@@ -323,6 +329,26 @@ export async function revokeKey(ctx: PlatformContext, actor: Actor, keyId: strin
 
 // ------------------------------------------------------------------ consents
 
+/** The purpose a signed consent form is uploaded with (`POST /api/v1/files?purpose=exchange.consent`). */
+export const CONSENT_FILE_PURPOSE = 'exchange.consent';
+/** The records that use a signed form, in `attachment_use`. */
+const CONSENT_OWNER = 'exchange_consent';
+const isEvidenceType = (mime: string) => mime === 'application/pdf' || mime.startsWith('image/');
+
+/**
+ * The signed form a consent names: the caller's own upload for consents, not opened up to a whole
+ * node (`orgNodeId` on upload would let every `org.read` there open it: only staff who may see
+ * the consent should), a PDF or a picture, and not already the form of another resident's consent.
+ */
+async function checkEvidence(ctx: PlatformContext, actor: Actor, personId: string, attachmentId: string) {
+  const db = ctx.db.kysely;
+  const a = await repo.getAttachment(db, attachmentId);
+  if (!a || a.owner_user_id !== actor.userId || a.purpose !== CONSENT_FILE_PURPOSE || a.org_node_id !== null) throw badRequest('EXCHANGE_EVIDENCE_INVALID');
+  if (!isEvidenceType(a.mime)) throw badRequest('EXCHANGE_EVIDENCE_TYPE');
+  const used = await repo.consentPlaces(db, await attachmentOwners(db, attachmentId, CONSENT_OWNER));
+  if (used.some((c) => c.person_id !== personId)) throw badRequest('EXCHANGE_EVIDENCE_INVALID');
+}
+
 export async function recordConsent(ctx: PlatformContext, actor: Actor, input: ConsentInput, meta: RequestMeta) {
   const db = ctx.db.kysely;
   const person = await repo.personPlace(db, input.personId);
@@ -331,7 +357,8 @@ export async function recordConsent(ctx: PlatformContext, actor: Actor, input: C
   if (!dept) throw badRequest('EXCHANGE_DEPARTMENT_UNKNOWN', { code: input.departmentCode });
   if (dept.mandate.fields.includes(input.field)) throw badRequest('EXCHANGE_CONSENT_IN_MANDATE');
   if (input.validTo && input.validTo < input.validFrom) throw badRequest('EXCHANGE_CONSENT_DATES');
-  const row = {
+  if (input.evidenceAttachmentId) await checkEvidence(ctx, actor, input.personId, input.evidenceAttachmentId);
+  const row: ExchangeConsentTable = {
     id: newId(),
     person_id: input.personId,
     department_code: input.departmentCode,
@@ -343,37 +370,80 @@ export async function recordConsent(ctx: PlatformContext, actor: Actor, input: C
     recorded_at: ctx.now().toISOString(),
     withdrawn_at: null,
     withdrawn_by: null,
+    withdraw_reason: null,
+    evidence_attachment_id: input.evidenceAttachmentId ?? null,
   };
   await db.transaction().execute(async (trx) => {
     await repo.insertConsent(trx, row);
-    await audit(ctx, actor, 'exchange.consent.record', meta, { targetType: 'person', targetId: input.personId, details: { consentId: row.id, departmentCode: input.departmentCode, field: input.field, validFrom: input.validFrom, validTo: input.validTo ?? null } }, trx);
+    if (row.evidence_attachment_id) await useAttachments(trx, CONSENT_OWNER, row.id, [row.evidence_attachment_id]);
+    await audit(
+      ctx,
+      actor,
+      'exchange.consent.record',
+      meta,
+      { targetType: 'person', targetId: input.personId, details: { consentId: row.id, departmentCode: input.departmentCode, field: input.field, validFrom: input.validFrom, validTo: input.validTo ?? null, evidenceAttachmentId: row.evidence_attachment_id } },
+      trx,
+    );
   });
-  return presentConsent(row);
+  return (await presentConsents(ctx, [row]))[0]!;
 }
 
-function presentConsent(r: Awaited<ReturnType<typeof repo.getConsent>> & object) {
-  return { id: r.id, personId: r.person_id, departmentCode: r.department_code, field: r.field, validFrom: r.valid_from, validTo: r.valid_to, evidence: r.evidence, recordedAt: r.recorded_at, withdrawnAt: r.withdrawn_at };
+type ConsentView = z.infer<typeof ZConsent>;
+
+async function presentConsents(ctx: PlatformContext, rows: ExchangeConsentTable[]): Promise<ConsentView[]> {
+  const files = new Map((await repo.getAttachments(ctx.db.kysely, rows.flatMap((r) => (r.evidence_attachment_id ? [r.evidence_attachment_id] : [])))).map((a) => [a.id, a]));
+  return rows.map((r) => {
+    const f = r.evidence_attachment_id ? files.get(r.evidence_attachment_id) : undefined;
+    return {
+      id: r.id,
+      personId: r.person_id,
+      departmentCode: r.department_code,
+      field: r.field,
+      validFrom: r.valid_from,
+      validTo: r.valid_to,
+      evidence: r.evidence,
+      evidenceAttachment: f ? { id: f.id, name: downloadName(f.original_name, f.mime), mime: f.mime, size: Number(f.size) } : null,
+      recordedAt: r.recorded_at,
+      withdrawnAt: r.withdrawn_at,
+      withdrawnReason: r.withdraw_reason,
+    };
+  });
 }
 
 export async function listConsents(ctx: PlatformContext, actor: Actor, personId: string) {
   const person = await repo.personPlace(ctx.db.kysely, personId);
   if (!person || !canAt(actor, EXCHANGE_CONSENT, person.org_path)) throw notFound();
-  return { items: (await repo.consentsOfPerson(ctx.db.kysely, personId)).map(presentConsent) };
+  return { items: await presentConsents(ctx, await repo.consentsOfPerson(ctx.db.kysely, personId)) };
 }
 
-export async function withdrawConsent(ctx: PlatformContext, actor: Actor, id: string, meta: RequestMeta) {
+/** Withdraws a consent with the resident's reason (kept with ID and phone numbers masked, and audited). */
+export async function withdrawConsent(ctx: PlatformContext, actor: Actor, id: string, input: { reason: string }, meta: RequestMeta) {
   const db = ctx.db.kysely;
   const c = await repo.getConsent(db, id);
   if (!c) throw notFound();
   const person = await repo.personPlace(db, c.person_id);
   if (!person || !canAt(actor, EXCHANGE_CONSENT, person.org_path)) throw notFound();
+  if (c.withdrawn_at) throw conflict('EXCHANGE_CONSENT_WITHDRAWN');
   const at = ctx.now().toISOString();
+  const reason = maskSensitiveText(input.reason);
   await db.transaction().execute(async (trx) => {
-    await repo.withdrawConsent(trx, id, at, actor.userId);
-    await audit(ctx, actor, 'exchange.consent.withdraw', meta, { targetType: 'person', targetId: c.person_id, details: { consentId: id, departmentCode: c.department_code, field: c.field } }, trx);
+    if (!(await repo.withdrawConsent(trx, id, at, actor.userId, reason))) throw conflict('EXCHANGE_CONSENT_WITHDRAWN');
+    await audit(ctx, actor, 'exchange.consent.withdraw', meta, { targetType: 'person', targetId: c.person_id, details: { consentId: id, departmentCode: c.department_code, field: c.field, reason } }, trx);
   });
-  return presentConsent({ ...c, withdrawn_at: at, withdrawn_by: actor.userId });
+  return (await presentConsents(ctx, [{ ...c, withdrawn_at: at, withdrawn_by: actor.userId, withdraw_reason: reason }]))[0]!;
 }
+
+// A consent's signed form opens for staff who may see the consent (its resident's subtree); the
+// platform lets the uploader open it too, and audits every other read (files.attachment.read).
+// The signed form is the resident's: whoever uploaded it opens it only while entitled to the consent, audited.
+registerAttachmentAccess(
+  CONSENT_FILE_PURPOSE,
+  async (ctx, actor, attachment) => {
+    const consents = await repo.consentPlaces(ctx.db.kysely, await attachmentOwners(ctx.db.kysely, attachment.id, CONSENT_OWNER));
+    return consents.some((c) => canAt(actor, EXCHANGE_CONSENT, c.org_path));
+  },
+  { ownerChecked: true },
+);
 
 // ------------------------------------------------------------------ reads through a key
 

@@ -72,6 +72,10 @@ export interface ExchangeConsentTable {
   recorded_at: string;
   withdrawn_at: string | null;
   withdrawn_by: string | null;
+  /** Why it was withdrawn (ID and phone numbers masked before storing). */
+  withdraw_reason: string | null;
+  /** The signed consent form, uploaded through /api/v1/files (purpose `exchange.consent`). */
+  evidence_attachment_id: string | null;
 }
 
 /** One read through a key (or its refusal): the department's page lists these. */

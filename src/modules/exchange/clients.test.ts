@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, createTestPlatform, DIALECT_LABEL, type TestPlatform } from '../../../test/helpers/platform.js';
 import { seedFixture, type Fixture } from '../../../test/helpers/fixture.js';
-import { loginAs, type Session } from '../../../test/helpers/http.js';
+import { loginAs, uploadFile, type Session } from '../../../test/helpers/http.js';
 import { openPlatform, type Platform } from '../../platform/bootstrap.js';
 import { openDatabase } from '../../platform/db/database.js';
 import type { LinliApp } from '../../platform/http/app.js';
@@ -9,6 +9,7 @@ import { buildApp } from '../../platform/http/app.js';
 import { modules } from '../index.js';
 import { seedRegistryFixture, type RegistryFixture } from '../registry/registry.fixture.js';
 import { tagPeople } from '../registry/scope.fixture.js';
+import { renderQrPng } from '../../platform/qr/qr.js';
 
 const HOUR = 3600_000;
 
@@ -46,7 +47,7 @@ describe(`exchange clients 部门接入与密钥 (${DIALECT_LABEL})`, () => {
       { personId: reg.people.xu, tag: '退役军人' },
     ]);
     app = await createTestApp(platform);
-    for (const u of ['admin', 'xishan', 'civil', 'grid02']) s[u] = await loginAs(app, u);
+    for (const u of ['admin', 'xishan', 'civil', 'grid01', 'grid02']) s[u] = await loginAs(app, u);
     // 人社 (social-security): mandate tags 低保, 退役军人; fields without phone or address.
     const res = await call('admin', 'POST', '/api/v1/exchange/clients', { departmentCode: 'social-security', name: '海宁市人社局就业援助系统', contact: '就业科 张工 13800001111', orgNodeId: fx.nodes.street.id, legalBasis: '《就业促进法》第五十二条：就业困难人员援助' });
     expect(res.statusCode, res.body).toBe(201);
@@ -141,12 +142,129 @@ describe(`exchange clients 部门接入与密钥 (${DIALECT_LABEL})`, () => {
     // Staff of another grid cannot record consents for this person.
     expect((await call('grid02', 'POST', '/api/v1/exchange/consents', { personId: reg.people.zhu, departmentCode: 'social-security', field: 'phone', validFrom: '2026-11-01', evidence: '书面授权书' })).statusCode).toBe(404);
     // Withdrawn: the phone is gone again.
-    res = await call('xishan', 'POST', `/api/v1/exchange/consents/${consent.json().id}/withdraw`);
+    res = await call('xishan', 'POST', `/api/v1/exchange/consents/${consent.json().id}/withdraw`, { reason: '居民本人要求停止共享' });
+    expect(res.json()).toMatchObject({ withdrawnReason: '居民本人要求停止共享' });
     expect(res.json().withdrawnAt).not.toBeNull();
     people = (await withKey(k.key, '/api/v1/exchange/data/people')).json().items;
     expect(people.find((p) => p.id === reg.people.zhu)!.phone).toBeUndefined();
     expect((await audits('exchange.consent.record')).length).toBe(1);
     expect((await audits('exchange.consent.withdraw')).length).toBe(1);
+  });
+
+  it('withdraws a consent only with a reason, stored and audited with personal numbers masked', async () => {
+    const consent = await call('xishan', 'POST', '/api/v1/exchange/consents', { personId: reg.people.wang, departmentCode: 'social-security', field: 'phone', validFrom: '2026-11-01', evidence: '书面授权书 XS-2026-131' });
+    expect(consent.statusCode, consent.body).toBe(201);
+    expect(consent.json()).toMatchObject({ withdrawnAt: null, withdrawnReason: null, evidenceAttachment: null });
+    const url = `/api/v1/exchange/consents/${consent.json().id}/withdraw`;
+    // No reason, a blank or one-character reason, one over 200 characters: 400 in both languages, nothing withdrawn.
+    let res = await call('xishan', 'POST', url, {});
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({ code: 'VALIDATION_FAILED', message: '输入有误，请检查标出的字段' });
+    expect(res.json().error.details.map((d: { field: string }) => d.field)).toEqual(['body.reason']);
+    res = await call('xishan', 'POST', url, { reason: '  撤 ' }, 'en');
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({ code: 'VALIDATION_FAILED', message: 'Invalid input; check the fields listed' });
+    expect(res.json().error.details[0]).toMatchObject({ field: 'body.reason', code: 'too_small' });
+    expect((await call('xishan', 'POST', url, { reason: '长'.repeat(201) })).statusCode).toBe(400);
+    expect((await call('xishan', 'POST', url)).statusCode).toBe(400);
+    const row = () => platform.ctx.db.kysely.selectFrom('exchange_consent').selectAll().where('id', '=', consent.json().id).executeTakeFirstOrThrow();
+    expect(await row()).toMatchObject({ withdrawn_at: null, withdraw_reason: null });
+    // Staff of another grid cannot withdraw it.
+    expect((await call('grid02', 'POST', `/api/v1/exchange/consents/${(await call('xishan', 'POST', '/api/v1/exchange/consents', { personId: reg.people.zhu, departmentCode: 'social-security', field: 'address', validFrom: '2026-11-01', evidence: '书面授权书 XS-2026-132' })).json().id}/withdraw`, { reason: '居民要求撤回' })).statusCode).toBe(404);
+
+    const before = (await audits('exchange.consent.withdraw')).length;
+    res = await call('xishan', 'POST', url, { reason: '  居民来电（13800001111，身份证 33048119800101001X）要求停止共享手机号 ' });
+    expect(res.statusCode, res.body).toBe(200);
+    const masked = '居民来电（138****1111，身份证 330481********001X）要求停止共享手机号';
+    expect(res.json()).toMatchObject({ withdrawnReason: masked });
+    expect(await row()).toMatchObject({ withdraw_reason: masked, withdrawn_by: expect.any(String) });
+    const listed = (await call('xishan', 'GET', `/api/v1/exchange/consents?personId=${reg.people.wang}`)).json().items as { id: string; withdrawnReason: string | null }[];
+    expect(listed.find((c) => c.id === consent.json().id)!.withdrawnReason).toBe(masked);
+    const entries = await audits('exchange.consent.withdraw');
+    expect(entries.length).toBe(before + 1);
+    expect(entries.at(-1)).toMatchObject({ target_type: 'person', target_id: reg.people.wang });
+    expect(JSON.parse(entries.at(-1)!.details!)).toMatchObject({ consentId: consent.json().id, field: 'phone', reason: masked });
+    expect(entries.at(-1)!.details).not.toContain('13800001111');
+    // Withdrawn once: a second withdrawal is refused and the first reason stays.
+    res = await call('xishan', 'POST', url, { reason: '重复撤回' }, 'en');
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error).toMatchObject({ code: 'EXCHANGE_CONSENT_WITHDRAWN', message: 'This consent has already been withdrawn' });
+    expect((await row()).withdraw_reason).toBe(masked);
+  });
+
+  it('takes the signed consent form as the caller’s own PDF or picture, and lets only staff entitled to the consent download it', async () => {
+    const PDF = Buffer.from('%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>> endobj\n3 0 obj <</Type /Page /Parent 2 0 R /MediaBox [0 0 72 72]>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n');
+    const upload = (who: string, name: string, mime: string, bytes: Buffer, purpose = 'exchange.consent') => uploadFile(app, s[who]!, purpose, { name, mime, bytes });
+    const consent = (who: string, body: Record<string, unknown>, lang?: string) =>
+      call(who, 'POST', '/api/v1/exchange/consents', { personId: reg.people.zhu, departmentCode: 'social-security', field: 'phone', validFrom: '2026-11-01', evidence: '书面授权书 XS-2026-140', ...body }, lang);
+    const count = async () => (await platform.ctx.db.kysely.selectFrom('exchange_consent').select(platform.ctx.db.kysely.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+    const form = await upload('xishan', '授权同意书.pdf', 'application/pdf', PDF);
+    const before = Number(await count());
+
+    // Someone else's upload (grid01's), the wrong purpose, a file opened up to a node, and a text file: refused, nothing recorded.
+    const others = await upload('grid01', '网格员上传.pdf', 'application/pdf', PDF);
+    let res = await consent('xishan', { evidenceAttachmentId: others });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({ code: 'EXCHANGE_EVIDENCE_INVALID', message: '同意书附件无效：请上传您本人为此居民授权登记的文件' });
+    res = await consent('xishan', { evidenceAttachmentId: 'no-such-file' }, 'en');
+    expect(res.json().error).toMatchObject({ code: 'EXCHANGE_EVIDENCE_INVALID', message: 'The consent form attachment is not valid: upload the file yourself for this resident’s consent' });
+    res = await consent('xishan', { evidenceAttachmentId: await upload('xishan', '同意书.pdf', 'application/pdf', PDF, 'general') });
+    expect(res.json().error.code).toBe('EXCHANGE_EVIDENCE_INVALID');
+    // Uploaded for the whole 西山 node: every org.read there could open it, not only those who may see the consent.
+    const boundary = '----linliconsenttest';
+    const nodeWide = await app.inject({
+      method: 'POST',
+      url: `/api/v1/files?purpose=exchange.consent&orgNodeId=${fx.nodes.xishan.id}`,
+      payload: Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="form.pdf"\r\nContent-Type: application/pdf\r\n\r\n`), PDF, Buffer.from(`\r\n--${boundary}--\r\n`)]),
+      headers: { ...s.xishan!.headers, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
+    expect(nodeWide.statusCode, nodeWide.body).toBe(201);
+    expect((await consent('xishan', { evidenceAttachmentId: nodeWide.json().id })).json().error.code).toBe('EXCHANGE_EVIDENCE_INVALID');
+    const text = await upload('xishan', '同意书.txt', 'text/plain', Buffer.from('居民朱志强同意共享手机号\n'));
+    res = await consent('xishan', { evidenceAttachmentId: text });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({ code: 'EXCHANGE_EVIDENCE_TYPE', message: '签字同意书须为 PDF 文件或图片' });
+    res = await consent('xishan', { evidenceAttachmentId: text }, 'en');
+    expect(res.json().error.message).toBe('The signed consent form must be a PDF or a picture');
+    expect(Number(await count())).toBe(before);
+
+    // The caller's own PDF: recorded, linked, shown and audited.
+    res = await consent('xishan', { evidenceAttachmentId: form });
+    expect(res.statusCode, res.body).toBe(201);
+    const id = res.json().id as string;
+    expect(res.json().evidenceAttachment).toMatchObject({ id: form, mime: 'application/pdf', name: '授权同意书.pdf', size: PDF.length });
+    expect(await platform.ctx.db.kysely.selectFrom('attachment_use').selectAll().where('attachment_id', '=', form).execute()).toEqual([{ attachment_id: form, owner_type: 'exchange_consent', owner_id: id }]);
+    expect(JSON.parse((await audits('exchange.consent.record')).at(-1)!.details!)).toMatchObject({ consentId: id, evidenceAttachmentId: form });
+    const listed = (await call('xishan', 'GET', `/api/v1/exchange/consents?personId=${reg.people.zhu}`)).json().items as { id: string; evidenceAttachment: { id: string } | null }[];
+    expect(listed.find((c) => c.id === id)!.evidenceAttachment!.id).toBe(form);
+    // The same signed form may cover another field of the same resident, never another resident.
+    expect((await consent('xishan', { field: 'address', evidenceAttachmentId: form })).statusCode).toBe(201);
+    expect((await consent('xishan', { personId: reg.people.wang, evidenceAttachmentId: form })).json().error.code).toBe('EXCHANGE_EVIDENCE_INVALID');
+    // A picture is a signed form too.
+    const png = await upload('xishan', '同意书照片.png', 'image/png', await renderQrPng('https://linli.example/consent'));
+    res = await consent('xishan', { field: 'address', evidenceAttachmentId: png });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().evidenceAttachment).toMatchObject({ mime: 'image/png' });
+
+    // Download: grid01 (the resident's grid) may, and the read is audited; grid02, the 民政 officer and the admin may not.
+    const reads = async () => (await audits('files.attachment.read')).filter((a) => a.target_id === form);
+    const open = (who: string) => app.inject({ method: 'GET', url: `/api/v1/files/${form}`, headers: { cookie: s[who]!.cookie } });
+    const got = await open('grid01');
+    expect(got.statusCode, got.body).toBe(200);
+    expect(got.headers['content-type']).toBe('application/pdf');
+    expect(got.rawPayload.equals(PDF)).toBe(true);
+    expect((await reads()).map((a) => a.actor_name)).toEqual(['grid01']);
+    for (const who of ['grid02', 'civil', 'admin']) {
+      const refused = await open(who);
+      expect(refused.statusCode, who).toBe(404);
+      expect(refused.json().error.code).toBe('ATTACHMENT_NOT_FOUND');
+    }
+    expect((await reads()).length).toBe(1);
+    // The uploader's own reads are audited too: the form is the resident's, not theirs.
+    expect((await open('xishan')).statusCode).toBe(200);
+    expect((await reads()).map((a) => a.actor_name)).toEqual(['grid01', 'xishan']);
+    // grid01's own upload that no consent uses stays grid01's alone.
+    expect((await app.inject({ method: 'GET', url: `/api/v1/files/${others}`, headers: { cookie: s.xishan!.cookie } })).statusCode).toBe(404);
   });
 
   it('limits requests per key and minute across processes, with a 429 in Chinese and English', async () => {

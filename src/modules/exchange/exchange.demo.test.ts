@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, createTestPlatform, DIALECT_LABEL, type TestPlatform } from '../../../test/helpers/platform.js';
 import type { LinliApp } from '../../platform/http/app.js';
-import { modules } from '../index.js';
 import { tagPeople } from '../registry/scope.fixture.js';
 import { authenticateKey } from './clients.service.js';
 import { captureChanges, deliverDue, deliveryBackoff, DEFAULT_MAX_ATTEMPTS } from './deliveries.job.js';

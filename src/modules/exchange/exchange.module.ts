@@ -2,6 +2,7 @@ import { defineModule } from '../../platform/module.js';
 import { createExchangeClients } from './migrations/2026_11_26_0700_create_exchange_clients.js';
 import { createExchangeSubscriptions } from './migrations/2026_11_26_0710_create_exchange_subscriptions.js';
 import { pruneDeliveredPayloads } from './migrations/2026_11_26_0720_prune_delivered_payloads.js';
+import { consentWithdrawReasonAndEvidence } from './migrations/2026_11_26_0730_consent_withdraw_reason_and_evidence.js';
 import './clients.table.js';
 import './subscriptions.table.js';
 import './clients.policy.js';
@@ -21,6 +22,7 @@ export const exchangeModule = defineModule({
     '2026_11_26_0700_create_exchange_clients': createExchangeClients,
     '2026_11_26_0710_create_exchange_subscriptions': createExchangeSubscriptions,
     '2026_11_26_0720_prune_delivered_payloads': pruneDeliveredPayloads,
+    '2026_11_26_0730_consent_withdraw_reason_and_evidence': consentWithdrawReasonAndEvidence,
   },
   routes: (app, ctx) => {
     registerClientRoutes(app, ctx);

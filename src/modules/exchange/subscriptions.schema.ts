@@ -1,12 +1,16 @@
 import * as z from 'zod';
 import { EXCHANGE_EVENTS } from './subscriptions.table.js';
 import { zId } from './clients.schema.js';
+import { ownFieldMessage } from '../../platform/http/errors.js';
+
+/** Every failure of `url` (not a string, not a URL, not http(s), too long) answers with this message. */
+export const WEBHOOK_URL_MESSAGE = ownFieldMessage('回调地址必须是 http(s) 网址 / the webhook URL must be http(s)');
 
 export const ZSubscriptionInput = z.object({
   event: z.enum(EXCHANGE_EVENTS),
   tags: z.array(z.string().trim().min(1).max(40)).max(30).default([]),
   orgNodeId: zId(),
-  url: z.url({ protocol: /^https?$/, error: '回调地址必须是 http(s) 网址 / the webhook URL must be http(s)' }).max(500),
+  url: z.url({ protocol: /^https?$/, error: WEBHOOK_URL_MESSAGE }).max(500),
   purpose: z.string().trim().min(2).max(200),
 });
 export type SubscriptionInput = z.infer<typeof ZSubscriptionInput>;

@@ -11,6 +11,7 @@ import { modules } from '../index.js';
 import { seedRegistryFixture, type RegistryFixture } from '../registry/registry.fixture.js';
 import { captureChanges, checkTarget, DELIVERED_PAYLOAD_DAYS, deliverDue, deliveryBackoff, pruneDeliveredPayloads } from './deliveries.job.js';
 import { verifySignature } from './deliveries.sign.js';
+import { WEBHOOK_URL_MESSAGE } from './subscriptions.schema.js';
 
 interface Received {
   path: string;
@@ -75,6 +76,7 @@ describe(`exchange subscriptions 变更订阅与推送 (${DIALECT_LABEL})`, () =
   it('validates subscriptions: http(s) only, mandate tags, entitled life events; private targets refused in production', async () => {
     let res = await call('admin', 'POST', `/api/v1/exchange/clients/${clientId}/subscriptions`, { event: 'tag.gained', tags: ['低保'], orgNodeId: fx.nodes.xishan.id, url: 'ftp://example.org/hook', purpose: '测试' });
     expect(res.statusCode).toBe(400);
+    expect(res.json().error.details).toEqual([{ field: 'body.url', code: 'invalid_format', message: WEBHOOK_URL_MESSAGE }]);
     res = await call('admin', 'POST', `/api/v1/exchange/clients/${clientId}/subscriptions`, { event: 'tag.gained', tags: ['退役军人'], orgNodeId: fx.nodes.xishan.id, url: `${receiver.base}/x`, purpose: '测试' });
     expect(res.json().error.code).toBe('EXCHANGE_TAG_OUTSIDE_MANDATE');
     res = await call('admin', 'POST', `/api/v1/exchange/clients/${clientId}/subscriptions`, { event: 'person.born', orgNodeId: fx.nodes.xishan.id, url: `${receiver.base}/x`, purpose: '测试' });
@@ -85,6 +87,40 @@ describe(`exchange subscriptions 变更订阅与推送 (${DIALECT_LABEL})`, () =
     expect(await checkTarget(production, 'https://192.168.1.20/hook')).toBe('WEBHOOK_URL_PRIVATE');
     expect(await checkTarget(production, 'https://8.8.8.8/hook')).toBeNull();
     expect(await checkTarget(platform.ctx, `${receiver.base}/x`)).toBeNull();
+  });
+
+  it('answers every failure of the webhook URL with its own bilingual message, in either language, and leaves other fields to zod', async () => {
+    const body = { event: 'tag.gained', tags: ['低保'], orgNodeId: fx.nodes.xishan.id, purpose: '测试' };
+    const post = (payload: Record<string, unknown>, lang: string) =>
+      app.inject({ method: 'POST', url: `/api/v1/exchange/clients/${clientId}/subscriptions`, payload, headers: { ...s.admin!.headers, 'accept-language': lang } });
+    expect(WEBHOOK_URL_MESSAGE).toBe('回调地址必须是 http(s) 网址 / the webhook URL must be http(s)');
+    const cases: [unknown, string][] = [
+      ['not a url', 'invalid_format'],
+      ['ftp://example.org/hook', 'invalid_format'],
+      [`https://example.org/${'a'.repeat(500)}`, 'too_big'],
+      [42, 'invalid_type'],
+      [undefined, 'invalid_type'],
+    ];
+    for (const lang of ['zh-CN', 'en']) {
+      for (const [url, code] of cases) {
+        const res = await post({ ...body, url }, lang);
+        expect(res.statusCode, String(url)).toBe(400);
+        expect(res.json().error.code).toBe('VALIDATION_FAILED');
+        expect(res.json().error.details, `${lang} ${String(url)}`).toEqual([{ field: 'body.url', code, message: WEBHOOK_URL_MESSAGE }]);
+      }
+    }
+    // Other fields, and other schemas' own messages, keep zod's localised wording.
+    let res = await post({ ...body, url: 'not a url', purpose: 'x' }, 'zh-CN');
+    const purpose = (res.json().error.details as { field: string; message: string }[]).find((d) => d.field === 'body.purpose')!;
+    expect(purpose.message).toMatch(/^数值过小/);
+    res = await post({ ...body, url: 'not a url', purpose: 'x' }, 'en');
+    expect((res.json().error.details as { field: string; message: string }[]).find((d) => d.field === 'body.purpose')!.message).toMatch(/^Too small/);
+    res = await call('xishan', 'POST', '/api/v1/exchange/consents', { personId: reg.people.zhu, departmentCode: 'social-security', field: 'phone', validFrom: '2026/11/01', evidence: '书面授权书' });
+    expect(res.statusCode).toBe(400);
+    const day = (res.json().error.details as { field: string; code: string; message: string }[])[0]!;
+    expect(day).toMatchObject({ field: 'body.validFrom', code: 'invalid_format' });
+    expect(day.message).toMatch(/^无效字符串/);
+    expect((await platform.ctx.db.kysely.selectFrom('exchange_subscription').select('id').where('url', '=', 'not a url').execute()).length).toBe(0);
   });
 
   it('delivers on the fourth try to a receiver that fails three times, with the same delivery id and a valid signature', async () => {

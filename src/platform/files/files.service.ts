@@ -32,9 +32,16 @@ export type Attachment = AttachmentTable;
  */
 type AccessCheck = (ctx: PlatformContext, actor: Actor, attachment: Attachment) => Promise<boolean>;
 const accessChecks = new Map<string, AccessCheck[]>();
+/** Purposes whose files are someone else's personal data even to the uploader (staff uploading a resident's signed form). */
+const ownerChecked = new Set<string>();
 
-export function registerAttachmentAccess(purpose: string, check: AccessCheck): void {
+/**
+ * `ownerChecked`: the uploader is checked like anyone else and their reads are audited too, so
+ * staff who move elsewhere lose the files they uploaded for residents there.
+ */
+export function registerAttachmentAccess(purpose: string, check: AccessCheck, opts: { ownerChecked?: boolean } = {}): void {
   accessChecks.set(purpose, [...(accessChecks.get(purpose) ?? []), check]);
+  if (opts.ownerChecked) ownerChecked.add(purpose);
 }
 
 /** Records that `owner` now uses exactly these attachments (replacing what it used before), in the caller's transaction. */
@@ -169,12 +176,13 @@ export async function storeAttachment(ctx: PlatformContext, actor: Actor, input:
 /**
  * The attachment if the actor may open it: its owner, staff with `org.read` on its node, or a
  * module's check for its purpose. Anyone else is told it does not exist. Reads by anyone but the
- * owner are audited, so a resident can see who opened their papers.
+ * owner are audited, so a resident can see who opened their papers; for an `ownerChecked`
+ * purpose the owner is checked and audited as well.
  */
 export async function getAttachmentFor(ctx: PlatformContext, actor: Actor, id: string, meta: RequestMeta): Promise<Attachment> {
   const row = await ctx.db.kysely.selectFrom('attachment').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound('ATTACHMENT_NOT_FOUND');
-  if (row.owner_user_id === actor.userId) return row;
+  if (row.owner_user_id === actor.userId && !ownerChecked.has(row.purpose)) return row;
   let allowed = false;
   if (row.org_node_id) {
     const node = await getNode(ctx.db.kysely, row.org_node_id);

@@ -24,6 +24,17 @@ function localiseIssue(locale: Locale, issue: Record<string, unknown>): string {
   return String(issue.message ?? '');
 }
 
+/**
+ * Messages a schema states as its own for one field: every failure of that field (wrong type,
+ * bad format, too long …) answers with the message as written, not zod's localised text. Opt-in
+ * per field, so schemas that do not register their message keep zod's wording.
+ */
+const ownMessages = new Set<string>();
+export function ownFieldMessage(message: string): string {
+  ownMessages.add(message);
+  return message;
+}
+
 export function errorBody(locale: Locale, code: string, params: Record<string, string | number> = {}, details?: unknown) {
   return { error: { code, message: t(locale, `error.${code}`, params), ...(details === undefined ? {} : { details }) } };
 }
@@ -44,6 +55,7 @@ export function handleError(error: FastifyError | AppError | Error, request: Fas
       if (v.keyword === 'custom' && own && hasMessage(`error.${own}`)) {
         return { field: path ? `${where}.${path}` : where, code: own, message: t(locale, `error.${own}`) };
       }
+      if (typeof v.message === 'string' && ownMessages.has(v.message)) return { field: path ? `${where}.${path}` : where, code: v.keyword, message: v.message };
       return { field: path ? `${where}.${path}` : where, code: v.keyword, message: localiseIssue(locale, issue) };
     });
     return reply.status(400).send(errorBody(locale, 'VALIDATION_FAILED', {}, details));

@@ -7,6 +7,7 @@ import { useEffect, useMemo, useState, type CSSProperties } from 'react';
 import { Alert, Button, Radio, Select, Space, Tag, TreeSelect, Upload } from 'antd';
 import type { UploadFile } from 'antd';
 import { api, ApiError, errorMessage } from '../../../shared/api.js';
+import { attachmentRequest } from '../../components/attachment-request.js';
 import { formatDateTime } from '../../../shared/dates.js';
 import { t as translate, useI18n } from '../../../shared/i18n.js';
 import type { CategoryTree, DispatchTargets, EventSummary, Label } from '../../../shared/events.js';
@@ -316,17 +317,7 @@ export function PhotoUpload({ value, onChange, testId, max = 9 }: { value?: stri
         multiple
         fileList={files}
         maxCount={max}
-        customRequest={async (opts) => {
-          const form = new FormData();
-          form.append('file', opts.file as Blob, (opts.file as File).name);
-          try {
-            const att = await api.upload<Uploaded>('/api/v1/files', form, { purpose: 'event.photo' });
-            opts.onSuccess?.(att);
-          } catch (e) {
-            setError(errorMessage(e));
-            opts.onError?.(e as Error);
-          }
-        }}
+        customRequest={attachmentRequest<Uploaded>('event.photo', { onError: setError })}
         onChange={({ fileList }) => {
           setFiles(fileList);
           onChange?.(idsOf(fileList));

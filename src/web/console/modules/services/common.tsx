@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Space, Tag, Upload } from 'antd';
 import type { UploadFile } from 'antd';
-import { api, errorMessage } from '../../../shared/api.js';
+import { attachmentRequest } from '../../components/attachment-request.js';
 import { formatDateTime } from '../../../shared/dates.js';
 import { useI18n } from '../../../shared/i18n.js';
 import type { Label } from '../../../shared/events.js';
@@ -88,17 +88,7 @@ export function MaterialUpload({ value, onChange, testId, max = 9 }: { value?: s
         multiple
         fileList={files}
         maxCount={max}
-        customRequest={async (opts) => {
-          const form = new FormData();
-          form.append('file', opts.file as Blob, (opts.file as File).name);
-          try {
-            const att = await api.upload<Uploaded>('/api/v1/files', form, { purpose: 'service.application' });
-            opts.onSuccess?.(att);
-          } catch (e) {
-            setError(errorMessage(e));
-            opts.onError?.(e as Error);
-          }
-        }}
+        customRequest={attachmentRequest<Uploaded>('service.application', { onError: setError })}
         onChange={({ fileList }) => {
           setFiles(fileList);
           onChange?.(idsOf(fileList));

@@ -4,7 +4,7 @@
  * before cancelling or closing something.
  */
 import { Button, Drawer, Form, Input, Space, Table, Tag, Upload, type TableProps } from 'antd';
-import { api, errorMessage } from '../../../shared/api.js';
+import { attachmentRequest } from '../../components/attachment-request.js';
 
 const PAGE_SIZE = 20;
 
@@ -30,18 +30,7 @@ export function PictureUpload({ purpose, label, uploaded, onUploaded, onError }:
       <Upload
         accept="image/png,image/jpeg,image/webp"
         showUploadList={false}
-        customRequest={async (o) => {
-          const data = new FormData();
-          data.append('file', o.file as Blob, (o.file as File).name);
-          try {
-            const att = await api.upload<{ id: string }>('/api/v1/files', data, { purpose });
-            onUploaded(att.id);
-            o.onSuccess?.(att);
-          } catch (e) {
-            onError(errorMessage(e));
-            o.onError?.(e as Error);
-          }
-        }}
+        customRequest={attachmentRequest(purpose, { onUploaded: (att) => onUploaded(att.id), onError })}
       >
         <Button>{label}</Button>
       </Upload>
