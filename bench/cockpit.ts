@@ -14,7 +14,8 @@
  * Measured: `refreshStatistics` in full (after a warm-up refresh), then through the service layer as
  * the city's dispatcher, BENCH_COCKPIT_RUNS runs each (default 50, after 3 warm-ups): the overview
  * at city, street, community and grid; the map at city, street and community for two indicators;
- * open data (population, events) at community and grid level.
+ * open data (population, events) at community and grid level, as a dataset (parsed) and as the JSON
+ * text the portal sends.
  */
 import os from 'node:os';
 import { CompiledQuery, sql } from 'kysely';
@@ -30,11 +31,10 @@ import { derivedRules, derivedTagsOfNewPeople, ageOnDate } from '../src/modules/
 import { chinaToday } from '../src/modules/registry/tags.filter.js';
 import type { PersonTagTable } from '../src/modules/registry/tags.table.js';
 import { cockpitMap, cockpitOverview, refreshStatistics } from '../src/modules/cockpit/cockpit.service.js';
-import { openDataset, type OpenDataset } from '../src/modules/cockpit/opendata.service.js';
+import { openDataset, openDatasetText, type OpenDataset } from '../src/modules/cockpit/opendata.service.js';
 import { forgetStatistics } from '../src/modules/cockpit/cockpit.cache.js';
 import { generateCity } from './generate-city.js';
 import { generateEvents } from './generate-events.js';
-import { prefixEnd } from '../src/platform/db/dialect.js';
 
 export interface Timing {
   p50: number;
@@ -410,18 +410,28 @@ async function generateExtras(ctx: PlatformContext, userId: string, log: (m: str
 }
 
 /**
- * The plan of the cells query behind a read (the same SQL as cockpit.repository.ts's sumSubtree /
- * sumByPrefix), printed when a read misses the target or with BENCH_EXPLAIN=1.
+ * The plan of the query behind a read (the same SQL as cockpit.repository.ts's nodeTotals /
+ * nodesTotals / openText), printed when a read misses the target or with BENCH_EXPLAIN=1.
  */
-async function explainCells(ctx: PlatformContext, path: string, prefixLength: number | null, metrics: string[] | null) {
-  const metricIn = metrics ? ` and metric in (${metrics.map((m) => `'${m}'`).join(', ')})` : '';
-  const text =
-    prefixLength === null
-      ? `select metric, dim1, dim2, sum(value) as value from stat_cell where org_path >= $1 and org_path < $2${metricIn} group by metric, dim1, dim2`
-      : `select substr(org_path, 1, ${prefixLength}) as prefix, metric, dim1, dim2, sum(value) as value from stat_cell where org_path >= $1 and org_path < $2${metricIn} group by 1, 2, 3, 4`;
-  const sqlText = ctx.db.dialect === 'postgres' ? text : text.replace(/\$\d/g, '?');
+type Explained = { kind: 'node'; nodeId: string } | { kind: 'children'; nodeIds: string[]; metrics: string[] } | { kind: 'open'; name: string; level: string };
+async function explainRead(ctx: PlatformContext, what: Explained) {
+  const q = (i: number) => (ctx.db.dialect === 'postgres' ? `$${i}` : '?');
+  let text: string;
+  let params: unknown[];
+  if (what.kind === 'node') {
+    text = `select r.computed_at, r.generation, n.metric, n.dim1, n.dim2, n.value from stat_refresh r left join stat_node n on n.generation = r.generation and n.org_node_id = ${q(1)} where r.id = 'cells'`;
+    params = [what.nodeId];
+  } else if (what.kind === 'children') {
+    const ids = what.nodeIds.map((_, i) => q(i + 1)).join(', ');
+    const ms = what.metrics.map((_, i) => q(what.nodeIds.length + i + 1)).join(', ');
+    text = `select n.org_node_id, n.metric, n.dim1, n.dim2, n.value from stat_node n inner join stat_refresh r on r.generation = n.generation and r.id = 'cells' where n.org_node_id in (${ids}) and n.metric in (${ms})`;
+    params = [...what.nodeIds, ...what.metrics];
+  } else {
+    text = `select month, body from stat_open where generation = (select generation from stat_refresh where id = 'cells') and name = ${q(1)} and level = ${q(2)} and format = 'json'`;
+    params = [what.name, what.level];
+  }
   const prefix = ctx.db.dialect === 'postgres' ? 'explain (analyze, buffers) ' : 'explain query plan ';
-  const { rows } = await ctx.db.kysely.executeQuery(CompiledQuery.raw(prefix + sqlText, [path, prefixEnd(path)]));
+  const { rows } = await ctx.db.kysely.executeQuery(CompiledQuery.raw(prefix + text, params));
   return (rows as Record<string, unknown>[]).map((r) => String(r['QUERY PLAN'] ?? r.detail ?? JSON.stringify(r))).join('\n');
 }
 
@@ -469,17 +479,18 @@ export async function benchCockpit(
     const r = await refreshStatistics(ctx);
     await new Promise((done) => setTimeout(done, 20));
     clearInterval(ticker);
-    if (dialect === 'postgres') await sql`analyze stat_cell`.execute(db);
+    if (dialect === 'postgres') await sql`analyze stat_cell, stat_node, stat_open`.execute(db);
     log(`[${dialect}]   warm-up ${warm.ms} ms, measured ${r.ms} ms, ${r.cells.toLocaleString()} cells, longest event-loop stall ${ms(stallMs)}`);
 
     const street = ev.streets[0]!;
     const community = ev.communities.find((c) => c.parentId === street.id)!;
     const grid = ev.grids.find((g) => g.parentId === community.id)!;
     const reads: CockpitFigures['reads'] = [];
-    const measure = async (group: CockpitFigures['reads'][number]['group'], label: string, fn: () => Promise<unknown>, describe: (r: unknown) => string, cells: { path: string; prefixLength: number | null; metrics: string[] | null }) => {
+    const measure = async (group: CockpitFigures['reads'][number]['group'], label: string, fn: () => Promise<unknown>, describe: (r: unknown) => string, explain: Explained) => {
       const first = await fn();
-      // Cold: the first read of a node after a refresh builds from the cells; later reads until the
-      // next refresh are served from memory (src/modules/cockpit/cockpit.cache.ts). Both are figures.
+      // Cold: the first read after a refresh (nothing of it in memory: the overview and the map read
+      // stat_node, open data stat_open); later reads until the next refresh: the overview and the
+      // map read the same, an open dataset comes from memory (cockpit.cache.ts). Both are figures.
       const cold = () => {
         forgetStatistics();
         return fn();
@@ -490,29 +501,35 @@ export async function benchCockpit(
       const warm = await timed(opts.runs, 3, fn);
       reads.push({ group, label: `${label}, later reads`, t: warm, detail: describe(first) });
       log(`[${dialect}]   ${group} ${label} (cached): p50 ${ms(warm.p50)}, p95 ${ms(warm.p95)}`);
-      if (t.p95 > TARGET_MS || process.env.BENCH_EXPLAIN) log(await explainCells(ctx, cells.path, cells.prefixLength, cells.metrics));
+      if (t.p95 > TARGET_MS || process.env.BENCH_EXPLAIN) log(await explainRead(ctx, explain));
     };
     type O = Awaited<ReturnType<typeof cockpitOverview>>;
     const ov = (x: unknown) => `${(x as O).population.residents.toLocaleString()} residents, ${(x as O).events.reported.reduce((s, n) => s + n, 0).toLocaleString()} events`;
-    const whole = (path: string) => ({ path, prefixLength: null, metrics: null });
-    await measure('overview', `city (${city.streets} ${city.streets === 1 ? 'street' : 'streets'})`, () => cockpitOverview(ctx, dispatcher), ov, whole(city.cityPath));
-    await measure('overview', `street`, () => cockpitOverview(ctx, dispatcher, street.id), ov, whole(street.path));
-    await measure('overview', `community`, () => cockpitOverview(ctx, dispatcher, community.id), ov, whole(community.path));
-    await measure('overview', `grid`, () => cockpitOverview(ctx, dispatcher, grid.id), ov, whole(grid.path));
+    const one = (nodeId: string): Explained => ({ kind: 'node', nodeId });
+    await measure('overview', `city (${city.streets} ${city.streets === 1 ? 'street' : 'streets'})`, () => cockpitOverview(ctx, dispatcher), ov, one(city.cityId));
+    await measure('overview', `street`, () => cockpitOverview(ctx, dispatcher, street.id), ov, one(street.id));
+    await measure('overview', `community`, () => cockpitOverview(ctx, dispatcher, community.id), ov, one(community.id));
+    await measure('overview', `grid`, () => cockpitOverview(ctx, dispatcher, grid.id), ov, one(grid.id));
     type M = Awaited<ReturnType<typeof cockpitMap>>;
     const mp = (x: unknown) => `${(x as M).items.length} areas`;
     const METRICS = { residents: ['pop'], onTimeRate: ['ev_on_time', 'ev_closed_counted'] };
     for (const indicator of ['residents', 'onTimeRate'] as const) {
-      const child = (path: string) => ({ path, prefixLength: path.length + 17, metrics: METRICS[indicator] });
-      await measure('map', `city → streets, ${indicator}`, () => cockpitMap(ctx, dispatcher, city.cityId, indicator), mp, child(city.cityPath));
-      await measure('map', `street → communities, ${indicator}`, () => cockpitMap(ctx, dispatcher, street.id, indicator), mp, child(street.path));
-      await measure('map', `community → grids, ${indicator}`, () => cockpitMap(ctx, dispatcher, community.id, indicator), mp, child(community.path));
+      const kids = (ids: string[]): Explained => ({ kind: 'children', nodeIds: ids, metrics: METRICS[indicator] });
+      await measure('map', `city → streets, ${indicator}`, () => cockpitMap(ctx, dispatcher, city.cityId, indicator), mp, kids(ev.streets.map((x) => x.id)));
+      await measure('map', `street → communities, ${indicator}`, () => cockpitMap(ctx, dispatcher, street.id, indicator), mp, kids(ev.communities.filter((x) => x.parentId === street.id).map((x) => x.id)));
+      await measure('map', `community → grids, ${indicator}`, () => cockpitMap(ctx, dispatcher, community.id, indicator), mp, kids(ev.grids.filter((x) => x.parentId === community.id).map((x) => x.id)));
     }
     const od = (x: unknown) => describeDataset(x);
-    const DATASET_METRICS = { population: ['pop'], events: ['ev_reported', 'ev_closed', 'ev_on_time', 'ev_closed_counted'] };
     for (const name of ['population', 'events'] as const) {
       for (const level of ['community', 'grid'] as const) {
-        await measure('open data', `${name}, level=${level}`, () => openDataset(ctx, name, level), od, { path: '', prefixLength: (level === 'grid' ? grid : community).path.length, metrics: DATASET_METRICS[name] });
+        await measure('open data', `${name}, level=${level}`, () => openDataset(ctx, name, level), od, { kind: 'open', name, level });
+      }
+    }
+    // What the portal sends (GET /api/v1/open-data/{name}.json): the stored text as it is.
+    const size = (x: unknown) => `${((x as { text: string }).text.length / 1e6).toFixed(1)} M characters`;
+    for (const name of ['population', 'events'] as const) {
+      for (const level of ['community', 'grid'] as const) {
+        await measure('open data', `${name}.json as sent, level=${level}`, () => openDatasetText(ctx, name, level, 'json'), size, { kind: 'open', name, level });
       }
     }
     return {
@@ -547,7 +564,7 @@ export function cockpitSection(figs: CockpitFigures[], machine: string): string[
   const c = f0.city;
   out.push(`## Cockpit at ${c.residents.toLocaleString()} residents`, '');
   out.push(
-    `Run on **${date}**, ${machine}; the 2 cores are shared with other engineers' test runs, so the load average is shown. A city from bench/generate-city.ts (${c.residents.toLocaleString()} residents in ${c.households.toLocaleString()} households, ${c.dwellings.toLocaleString()} dwellings, ${c.grids} grids, ${c.communities} communities, ${c.streets} streets), a year of ${f0.events.n.toLocaleString()} grid events on its grids (bench/generate-events.ts, ${f0.events.from} to ${f0.events.to}), and what else the refresh reads, written straight as multi-row inserts in one deterministic pass over the people: ${f0.extras.movedOut.toLocaleString()} people moved out or died (kept, not counted), ${f0.extras.tags.toLocaleString()} special-group tags (typed at fixed rates; 高龄老人, 育龄妇女 by the definitions' rules), ${f0.extras.applications.toLocaleString()} service applications, ${f0.extras.volunteers.toLocaleString()} volunteers with ${f0.extras.records.toLocaleString()} service records at ${f0.extras.opportunities.toLocaleString()} weekly activities (no mutual-aid funds). PostgreSQL then vacuumed and analysed, SQLite analysed. \`refreshStatistics\` rebuilds every \`stat_cell\` in one transaction (measured after a warm-up refresh); the reads go through the service layer as the city's dispatcher (\`cockpitOverview\`, \`cockpitMap\`, \`openDataset\`), ${f0.reads[0]?.t.n ?? 0} runs each after 3 warm-ups; target under ${TARGET_MS} ms each.`,
+    `Run on **${date}**, ${machine}; the 2 cores are shared with other engineers' test runs, so the load average is shown. A city from bench/generate-city.ts (${c.residents.toLocaleString()} residents in ${c.households.toLocaleString()} households, ${c.dwellings.toLocaleString()} dwellings, ${c.grids} grids, ${c.communities} communities, ${c.streets} streets), a year of ${f0.events.n.toLocaleString()} grid events on its grids (bench/generate-events.ts, ${f0.events.from} to ${f0.events.to}), and what else the refresh reads, written straight as multi-row inserts in one deterministic pass over the people: ${f0.extras.movedOut.toLocaleString()} people moved out or died (kept, not counted), ${f0.extras.tags.toLocaleString()} special-group tags (typed at fixed rates; 高龄老人, 育龄妇女 by the definitions' rules), ${f0.extras.applications.toLocaleString()} service applications, ${f0.extras.volunteers.toLocaleString()} volunteers with ${f0.extras.records.toLocaleString()} service records at ${f0.extras.opportunities.toLocaleString()} weekly activities (no mutual-aid funds). PostgreSQL then vacuumed and analysed, SQLite analysed. \`refreshStatistics\` (measured after a warm-up refresh, a 5 ms timer recording the longest gap in the event loop meanwhile) reads the facts in one snapshot (SQLite: in a worker thread on its own connection), computes in slices with a pause between them the cells, every area node's subtree totals (\`stat_node\`) and every open dataset at every level with its JSON and CSV text (\`stat_open\`), writes them as a new generation a few hundred rows per statement, flips the current generation in one statement and deletes the old one in slices. The reads go through the service layer as the city's dispatcher (\`cockpitOverview\`, \`cockpitMap\`, \`openDataset\`), ${f0.reads[0]?.t.n ?? 0} runs each after 3 warm-ups: "first read after a refresh" with nothing in memory (the overview and the map read one node's or its children's \`stat_node\` rows; an open dataset reads its stored JSON and parses it, the text as sent — \`GET /api/v1/open-data/{name}.json\` — is the stored text as it is), "later reads" the same calls again (the overview and the map read \`stat_node\` again; an open dataset or its text is then kept in memory until the next refresh); target under ${TARGET_MS} ms each.`,
     '',
   );
   out.push('| figure | ' + figs.map((f) => f.dialect).join(' | ') + ' | target |');
@@ -569,6 +586,19 @@ export function cockpitSection(figs: CockpitFigures[], machine: string): string[
   row('load average (1 min) before / after', (f) => `${f.loadavg[0].toFixed(2)} / ${f.loadavg[1].toFixed(2)}`);
   out.push('');
   const over = figs.flatMap((f) => f.reads.filter((r) => r.t.p95 > TARGET_MS).map((r) => `${f.dialect} ${r.group} ${r.label.replace(/ \(.*\)$/, '')} (p95 ${ms(r.t.p95)})`));
-  out.push(over.length === 0 ? `Every read is under ${TARGET_MS} ms at p95 on ${figs.map((f) => f.dialect).join(' and ')}.` : `Over ${TARGET_MS} ms at p95: ${over.join('; ')}.`, '');
+  out.push(over.length === 0 ? `Every read, first after a refresh or later, is under ${TARGET_MS} ms at p95 on ${figs.map((f) => f.dialect).join(' and ')}.` : `Over ${TARGET_MS} ms at p95: ${over.join('; ')}.`, '');
+  const stall = (f: CockpitFigures) => `${f.dialect} ${f.refresh.stallMs === undefined ? '—' : f.refresh.stallMs >= 1000 ? `${(f.refresh.stallMs / 1000).toFixed(1)} s` : ms(f.refresh.stallMs)}`;
+  out.push(
+    `Before (the same generated city, measured earlier on 2026-11-26 on a 2 × Intel Xeon machine, also shared; cells summed by a path range at request time): the city overview p95 242.6 ms on SQLite and **341.2 ms** on PostgreSQL, open data population at grid level p95 **787.5 ms** / **1315.7 ms** (54,000 records built in JavaScript per read), and the refresh held the event loop **15.4 s** on SQLite (one transaction on the single synchronous connection) and 825 ms on PostgreSQL. Now a read costs an indexed look-up of one node's rows (a few hundred, \`stat_node\` primary key \`(generation, org_node_id, metric, dim1, dim2)\`, whatever the size of the city), or of the stored text of a dataset; the longest stall during a refresh: ${figs.map(stall).join(', ')}.`,
+    '',
+    ...(figs.some((f) => f.reads.some((r) => r.group === 'open data' && !r.label.includes('as sent') && r.t.p95 > TARGET_MS))
+      ? [
+          `Where an open dataset's first read after a refresh is over ${TARGET_MS} ms, it is \`openDataset\` (the dataset as an object, for the service layer and the tests) parsing the stored JSON of the largest dataset (population at grid level: 54,000 records, about 9 M characters) once per refresh and process; the portal's download (rows "as sent") sends the stored text without parsing it. Later reads are served from memory.`,
+          '',
+        ]
+      : []),
+    `The refresh itself takes longer than before (${figs.map((f) => `${f.dialect} ${(f.refresh.ms / 1000).toFixed(1)} s`).join(', ')}, against 12.4 s / 14.4 s): it writes the subtree totals and 30 dataset texts besides the cells, two generations stand side by side while it writes, and it pauses between slices so requests are served meanwhile; readers see the old generation until the flip. It runs every 10 minutes.`,
+    '',
+  );
   return out;
 }

@@ -3,12 +3,12 @@ import { lastMonths } from '../../platform/stats/months.js';
 import * as repo from './cockpit.repository.js';
 
 /**
- * Statistics change only when they are refreshed, so what is built from them (a subtree's sums,
- * an open dataset) is built once per refresh and month, per database, and shared by every
- * request until the next one: at a city's size the sums of all its cells, or a dataset at grid
- * level, take longer than a request may (docs/benchmarks.md). `forgetStatistics` (called by the
- * refresh) drops this process's copies at once, even when the clock has not moved; another
- * process sees the new refresh time. Cached values are shared: callers must not change them.
+ * Statistics change only when they are refreshed, so an open dataset read from stat_open (parsed
+ * JSON and its text) is kept once per refresh generation and month, per database, and shared by
+ * every request until the next one. `forgetStatistics` (called by the refresh) drops this
+ * process's copies at once; another process sees the new generation. The overview and the map
+ * need no copy: each is one indexed read of precomputed subtree totals (stat_node). Cached values
+ * are shared: callers must not change them.
  */
 const memo = new WeakMap<object, { stamp: string; entries: Map<string, Promise<unknown>> }>();
 let generation = 0;
@@ -17,15 +17,15 @@ export function forgetStatistics(): void {
   generation++;
 }
 
-export async function perRefresh<T>(ctx: PlatformContext, key: string, build: (asOf: string | null) => Promise<T>): Promise<T> {
+export async function perRefresh<T>(ctx: PlatformContext, key: string, build: () => Promise<T>): Promise<T> {
   const refreshed = await repo.lastRefresh(ctx.db.kysely);
-  const stamp = [generation, refreshed?.computed_at ?? '', refreshed?.cells ?? 0, lastMonths(ctx.now(), 1)[0]!.key].join('|');
+  const stamp = [generation, refreshed?.generation ?? '', refreshed?.computed_at ?? '', lastMonths(ctx.now(), 1)[0]!.key].join('|');
   let m = memo.get(ctx.db);
   if (!m || m.stamp !== stamp) memo.set(ctx.db, (m = { stamp, entries: new Map() }));
   const entries = m.entries;
   let entry = entries.get(key) as Promise<T> | undefined;
   if (!entry) {
-    entry = build(refreshed?.computed_at ?? null);
+    entry = build();
     entries.set(key, entry);
     entry.catch(() => entries.delete(key));
   }

@@ -4,7 +4,6 @@ import { createTestApp, createTestPlatform, DIALECT_LABEL, type TestPlatform } f
 import { loginAs } from '../../../test/helpers/http.js';
 import { prefixEnd } from '../../platform/db/dialect.js';
 import type { LinliApp } from '../../platform/http/app.js';
-import { modules } from '../index.js';
 import type { CockpitMap, Overview } from './cockpit.schema.js';
 
 /** After the demo seed the cells are already computed (the cockpit's seed runs last). */

@@ -7,7 +7,7 @@ import * as cockpit from './cockpit.service.js';
 
 const TAGS = ['cockpit'];
 
-/** 驾驶舱: thin routes over cockpit.service.ts (reads sum precomputed cells). */
+/** 驾驶舱: thin routes over cockpit.service.ts (reads are look-ups of precomputed subtree totals). */
 export function registerCockpitRoutes(app: LinliApp, ctx: PlatformContext) {
   app.get(
     '/api/v1/cockpit/overview',

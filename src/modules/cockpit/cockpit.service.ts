@@ -8,22 +8,21 @@ import { scopePaths } from '../../platform/policy/actor.js';
 import { rolesWith } from '../../platform/policy/roles.js';
 import * as orgRepo from '../../platform/org/org.repository.js';
 import type { OrgNode } from '../../platform/org/org.repository.js';
-import { householdCellsByGrid, populationCellsByGrid, residenceCellsByGrid, tagCellsByGrid } from '../registry/registry.facts.js';
-import { eventCellsByPath } from '../events/events.facts.js';
-import { applicationCellsByPath } from '../services/services.facts.js';
-import { fundBalancesByCommunity, serviceMinutesByPath } from '../volunteers/volunteers.facts.js';
-import { beijingDay, lastMonths } from '../../platform/stats/months.js';
+import { lastMonths } from '../../platform/stats/months.js';
 import { COCKPIT_VIEW } from './cockpit.policy.js';
 import * as repo from './cockpit.repository.js';
-import { forgetStatistics, perRefresh } from './cockpit.cache.js';
-import { AREA_KINDS, type CellRow } from './cockpit.repository.js';
+import { AREA_KINDS, type Sum } from './cockpit.repository.js';
+import { refreshStatistics } from './cockpit.refresh.js';
 import { AGE_BANDS, INDICATOR_KEYS, type CockpitMap, type IndicatorKey, type Overview } from './cockpit.schema.js';
+
+export { refreshStatistics } from './cockpit.refresh.js';
 
 /**
  * 驾驶舱: population structure, events, applications, volunteer hours, fund balance and satisfaction
- * of a subtree, and its children coloured by an indicator. Every read sums precomputed cells
- * (stat_cell) by a path-prefix range; refreshStatistics rebuilds the cells from the source
- * modules' facts functions, in one transaction, every 10 minutes and on demand.
+ * of a subtree, and its children coloured by an indicator. Every read is an indexed look-up of
+ * precomputed subtree totals (stat_node: one node's rows, or its children's), whatever the size
+ * of the city; refreshStatistics (cockpit.refresh.ts) rebuilds them from the source modules'
+ * facts functions every 10 minutes and on demand, as a new generation.
  */
 
 addMessages({
@@ -51,82 +50,6 @@ export function listIndicators() {
 }
 
 /* ---------- refresh ---------- */
-
-type AreaNode = Awaited<ReturnType<typeof repo.listAreaNodes>>[number];
-
-/**
- * Maps an org path (or a prefix of one) to the cell node holding it: the deepest grid on the
- * path, else the deepest community, else the deepest area node (a street, for an event filed there).
- */
-function cellResolver(nodes: AreaNode[]) {
-  const byId = new Map(nodes.map((n) => [n.id, n]));
-  const cache = new Map<string, AreaNode | null>();
-  return (path: string): AreaNode | null => {
-    const hit = cache.get(path);
-    if (hit !== undefined) return hit;
-    const chain = path
-      .split('/')
-      .filter(Boolean)
-      .map((id) => byId.get(id))
-      .filter((n): n is AreaNode => !!n);
-    const pick = [...chain].reverse();
-    const found = pick.find((n) => n.kind === 'grid') ?? pick.find((n) => n.kind === 'community') ?? pick[0] ?? null;
-    cache.set(path, found);
-    return found;
-  };
-}
-
-/**
- * Rebuilds every statistics cell from the source modules, in one transaction (readers see the old
- * cells or the new ones, never half). Returns how many cells and how long it took.
- */
-export async function refreshStatistics(ctx: PlatformContext): Promise<{ cells: number; ms: number }> {
-  const started = performance.now();
-  const now = ctx.now();
-  const day = beijingDay(now);
-  const months = lastMonths(now);
-  const result = await ctx.db.kysely.transaction().execute(async (trx) => {
-    await repo.lockCells(trx, ctx.db.dialect);
-    const nodes = await repo.listAreaNodes(trx);
-    const cellOf = cellResolver(nodes);
-    // Cut record paths just below grid level: few groups, each inside one grid (or community).
-    const deepest = Math.max(0, ...nodes.filter((n) => n.kind === 'grid').map((n) => n.path.length), ...nodes.filter((n) => n.kind === 'community').map((n) => n.path.length));
-    const prefixLength = deepest + 17;
-    const cells = new Map<string, CellRow>();
-    const add = (path: string, metric: string, dim1: string, dim2: string, value: number) => {
-      const node = cellOf(path);
-      if (!node || value === 0) return;
-      const key = `${node.id}\u0000${metric}\u0000${dim1}\u0000${dim2}`;
-      const row = cells.get(key);
-      if (row) row.value += value;
-      else cells.set(key, { org_node_id: node.id, org_path: node.path, metric, dim1, dim2, value });
-    };
-    for (const r of await populationCellsByGrid(trx, day, prefixLength)) add(r.path, 'pop', r.sex, r.band < 0 ? '' : String(r.band), r.n);
-    for (const r of await residenceCellsByGrid(trx, prefixLength)) add(r.path, 'residence', r.type, '', r.n);
-    for (const r of await tagCellsByGrid(trx, day, prefixLength)) {
-      if (r.tag === '') add(r.path, 'special', '', '', r.n);
-      else add(r.path, 'tag', r.tag, r.sensitive ? 's' : 'p', r.n);
-    }
-    for (const r of await householdCellsByGrid(trx, prefixLength)) add(r.path, 'households', '', '', r.n);
-    for (const r of await repo.dwellingCells(trx, prefixLength)) add(r.path, 'dwellings', '', '', r.n);
-    const EV = { reported: 'ev_reported', closed: 'ev_closed', closedCounted: 'ev_closed_counted', closedOnTime: 'ev_on_time', rated: 'ev_rated', satisfied: 'ev_satisfied' } as const;
-    for (const r of await eventCellsByPath(trx, months)) add(r.path, EV[r.metric], r.month, '', r.n);
-    for (const r of await applicationCellsByPath(trx, months)) add(r.path, `app_${r.metric}`, r.month, '', r.n);
-    for (const r of await serviceMinutesByPath(trx, months)) add(r.path, 'vol_minutes', r.month, '', r.minutes);
-    const byId = new Map(nodes.map((n) => [n.id, n]));
-    for (const f of await fundBalancesByCommunity(trx)) {
-      const node = byId.get(f.orgNodeId);
-      // A fund's balance may be 0 and still shows (the community has a fund).
-      if (node) cells.set(`${node.id}\u0000fund_fen\u0000\u0000`, { org_node_id: node.id, org_path: node.path, metric: 'fund_fen', dim1: '', dim2: '', value: f.balanceFen });
-    }
-    const rows = [...cells.values()];
-    const ms = Math.round(performance.now() - started);
-    await repo.replaceCells(trx, rows, now.toISOString(), ms);
-    return { cells: rows.length, ms };
-  });
-  forgetStatistics();
-  return result;
-}
 
 /** POST /api/v1/cockpit/refresh: rebuild now (audited). */
 export async function refreshByActor(ctx: PlatformContext, actor: Actor, meta?: RequestMeta) {
@@ -168,8 +91,6 @@ async function resolveNode(ctx: PlatformContext, actor: Actor, nodeId: string | 
   if (!AREA_KINDS.includes(node.kind)) throw badRequest('COCKPIT_NODE_LEVEL');
   return { node, root };
 }
-
-type Sum = { metric: string; dim1: string; dim2: string; value: number };
 
 const rate = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 1000) / 1000);
 const total = (rows: Sum[], metric: string, pred: (r: Sum) => boolean = () => true) => rows.reduce((s, r) => (r.metric === metric && pred(r) ? s + r.value : s), 0);
@@ -224,12 +145,8 @@ const brief = (n: { id: string; name: string; kind: string }) => ({ id: n.id, na
 export async function cockpitOverview(ctx: PlatformContext, actor: Actor, nodeId?: string, meta?: RequestMeta): Promise<Overview> {
   const { node, root } = await resolveNode(ctx, actor, nodeId, meta);
   const db = ctx.db.kysely;
-  const [rows, ancestors, children, refreshed] = await Promise.all([
-    perRefresh(ctx, `subtree|${node.path}`, () => repo.sumSubtree(db, node.path)),
-    orgRepo.getAncestors(db, node.path),
-    drillableChildren(ctx, node),
-    repo.lastRefresh(db),
-  ]);
+  const [totals, ancestors, children] = await Promise.all([repo.nodeTotals(db, node.id), orgRepo.getAncestors(db, node.path), drillableChildren(ctx, node)]);
+  const rows = totals.rows;
   const months = lastMonths(ctx.now()).map((m) => m.key);
   const monthSet = new Set(months);
   const perMonth = (metric: string) => {
@@ -261,7 +178,7 @@ export async function cockpitOverview(ctx: PlatformContext, actor: Actor, nodeId
     node: { ...brief(node), path: node.path },
     trail: ancestors.filter((a) => a.id !== node.id && a.path.startsWith(root)).map(brief),
     children: children.map(brief),
-    asOf: refreshed?.computed_at ?? null,
+    asOf: totals.asOf,
     population: {
       residents: total(rows, 'pop'),
       households: total(rows, 'households'),
@@ -291,20 +208,19 @@ export async function cockpitMap(ctx: PlatformContext, actor: Actor, nodeId: str
   const children = await drillableChildren(ctx, node);
   const months = new Set(lastMonths(ctx.now()).map((m) => m.key));
   const byChild = new Map<string, Sum[]>();
-  if (children.length > 0) {
-    // Children's paths are the parent's plus one fixed-length id, so one GROUP BY prefix covers them all.
-    const length = node.path.length + 17;
-    const metrics = INDICATOR_METRICS[indicator];
-    const rows = await perRefresh(ctx, `children|${node.path}|${metrics.join(',')}`, () => repo.sumByPrefix(ctx.db.kysely, node.path, length, metrics));
-    for (const r of rows) {
-      const list = byChild.get(r.prefix) ?? [];
-      list.push(r);
-      byChild.set(r.prefix, list);
-    }
+  // The children's subtree totals of the indicator's metrics: one indexed read.
+  for (const r of await repo.nodesTotals(
+    ctx.db.kysely,
+    children.map((c) => c.id),
+    INDICATOR_METRICS[indicator],
+  )) {
+    const list = byChild.get(r.nodeId) ?? [];
+    list.push(r);
+    byChild.set(r.nodeId, list);
   }
   return {
     node: brief(node),
     indicator,
-    items: children.map((c) => ({ ...brief(c), value: indicatorValue(indicator, byChild.get(c.path) ?? [], months) })),
+    items: children.map((c) => ({ ...brief(c), value: indicatorValue(indicator, byChild.get(c.id) ?? [], months) })),
   };
 }

@@ -29,8 +29,7 @@ export function registerOpenDataRoutes(app: LinliApp, ctx: PlatformContext) {
     },
     async (request, reply) => {
       const [name, ext] = request.params.file.split('.') as [string, 'json' | 'csv'];
-      const { ds, text } = await opendata.openDatasetText(ctx, name, request.query.level, ext);
-      const fileName = opendata.openDatasetFileName(ds, ext);
+      const { fileName, text } = await opendata.openDatasetText(ctx, name, request.query.level, ext);
       reply.header('content-disposition', contentDisposition(ext === 'csv' ? 'attachment' : 'inline', fileName)).header('cache-control', 'public, max-age=300');
       return reply.type(ext === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8').send(text);
     },

@@ -147,38 +147,64 @@ const present = (c: Cell): OpenRecord =>
 
 /* ---------- datasets ---------- */
 
-type Sum = { metric: string; dim1: string; dim2: string; value: number };
+type Sum = repo.Sum;
 
-/** The areas of a level with the sums of their cells (one GROUP BY per distinct path length). */
-async function areaSums(ctx: PlatformContext, level: OpenLevel, metrics: string[]) {
-  const db = ctx.db.kysely;
-  const nodes = await repo.listAreaNodes(db);
+/** The metrics each dataset reads from an area's subtree totals. */
+export const DATASET_METRICS: Record<OpenDatasetName, string[]> = {
+  population: ['pop'],
+  residence: ['residence'],
+  'special-groups': ['tag'],
+  households: ['households'],
+  events: ['ev_reported', 'ev_closed', 'ev_on_time'],
+};
+
+/** The areas of a level, in publishing order, with what a record says about each. */
+export function areasOf(nodes: repo.AreaNode[], level: OpenLevel) {
   const byId = new Map(nodes.map((n) => [n.id, n]));
-  const areas = nodes
+  return nodes
     .filter((n) => n.kind === level)
-    .sort((a, b) => (a.code ?? '').localeCompare(b.code ?? '') || a.path.localeCompare(b.path, 'en') || a.sort - b.sort);
-  const sums = new Map<string, Sum[]>();
-  for (const len of new Set(areas.map((a) => a.path.length))) {
-    for (const r of await repo.sumByPrefix(db, '', len, metrics)) {
-      const list = sums.get(r.prefix) ?? [];
-      list.push(r);
-      sums.set(r.prefix, list);
-    }
-  }
-  return areas.map((a) => ({
-    head: { area: a.name, areaCode: a.code, parent: (a.parent_id && byId.get(a.parent_id)?.name) || null } as OpenRecord,
-    rows: sums.get(a.path) ?? [],
-  }));
+    .sort((a, b) => (a.code ?? '').localeCompare(b.code ?? '') || a.path.localeCompare(b.path, 'en') || a.sort - b.sort)
+    .map((a) => ({ id: a.id, head: { area: a.name, areaCode: a.code, parent: (a.parent_id && byId.get(a.parent_id)?.name) || null } as OpenRecord }));
 }
 
 const total = (rows: Sum[], pred: (r: Sum) => boolean) => rows.reduce((s, r) => (pred(r) ? s + r.value : s), 0);
+const pause = () => new Promise<void>((done) => setImmediate(done));
 
-type Cached = { ds: OpenDataset; json?: string; csv?: string };
+type Cached = { ds: OpenDataset };
 
-/** Built once per refresh (cockpit.cache.ts), with its JSON and CSV text. */
+/**
+ * A dataset as published by the last refresh (stat_open: its JSON and CSV text, built by the
+ * refresh), kept in memory until the next one (cockpit.cache.ts). Built here from the areas'
+ * subtree totals only when none is stored: before the first refresh, or, for events (the last 12
+ * months), once a new month has begun since the refresh.
+ */
 function cachedDataset(ctx: PlatformContext, name: string, level: OpenLevel): Promise<Cached> {
   if (!(OPEN_DATASETS as readonly string[]).includes(name)) throw notFound('OPEN_DATA_NOT_FOUND', { name: name.slice(0, 40) });
-  return perRefresh(ctx, `open|${name}|${level}`, async (asOf) => ({ ds: await buildDataset(ctx, name as OpenDatasetName, level, asOf) }));
+  return perRefresh(ctx, `open|${name}|${level}`, () => loadDataset(ctx, name as OpenDatasetName, level));
+}
+
+async function loadDataset(ctx: PlatformContext, name: OpenDatasetName, level: OpenLevel): Promise<Cached> {
+  const db = ctx.db.kysely;
+  const refreshed = await repo.lastRefresh(db);
+  const months = lastMonths(ctx.now());
+  if (refreshed) {
+    const stored = await repo.openText(db, refreshed.generation, name, level, 'json');
+    if (stored && (name !== 'events' || stored.month === months[months.length - 1]!.key)) {
+      return { ds: JSON.parse(stored.body) as OpenDataset };
+    }
+  }
+  const areas = areasOf(await repo.listAreaNodes(db), level);
+  const rowsOf = new Map<string, Sum[]>();
+  for (const r of await repo.nodesTotals(
+    db,
+    areas.map((a) => a.id),
+    DATASET_METRICS[name],
+  )) {
+    const list = rowsOf.get(r.nodeId) ?? [];
+    list.push(r);
+    rowsOf.set(r.nodeId, list);
+  }
+  return { ds: await buildDataset(name, level, areas, rowsOf, months.map((m) => m.key), refreshed?.computed_at ?? null) };
 }
 
 /** An open dataset at a level; no personal data, small cells withheld. */
@@ -186,24 +212,44 @@ export async function openDataset(ctx: PlatformContext, name: string, level: Ope
   return (await cachedDataset(ctx, name, level)).ds;
 }
 
-/** The dataset as the text sent: JSON, or CSV for Excel; made once per built dataset. */
-export async function openDatasetText(ctx: PlatformContext, name: string, level: OpenLevel, ext: 'json' | 'csv'): Promise<{ ds: OpenDataset; text: string }> {
-  const c = await cachedDataset(ctx, name, level);
-  if (ext === 'csv') return { ds: c.ds, text: (c.csv ??= openDatasetCsv(c.ds)) };
-  return { ds: c.ds, text: (c.json ??= JSON.stringify(c.ds)) };
+/**
+ * The dataset as the text sent (JSON, or CSV for Excel) and its file name: the text stored by the
+ * last refresh as it is, never parsed (kept in memory until the next refresh); made from the
+ * dataset only when none is stored (before the first refresh, or events in a new month).
+ */
+export async function openDatasetText(ctx: PlatformContext, name: string, level: OpenLevel, ext: 'json' | 'csv'): Promise<{ fileName: string; text: string }> {
+  if (!(OPEN_DATASETS as readonly string[]).includes(name)) throw notFound('OPEN_DATA_NOT_FOUND', { name: name.slice(0, 40) });
+  const text = await perRefresh(ctx, `open-text|${name}|${level}|${ext}`, async () => {
+    const db = ctx.db.kysely;
+    const refreshed = await repo.lastRefresh(db);
+    const stored = refreshed ? await repo.openText(db, refreshed.generation, name, level, ext) : undefined;
+    if (stored && (name !== 'events' || stored.month === lastMonths(ctx.now(), 1)[0]!.key)) return stored.body;
+    const { ds } = await cachedDataset(ctx, name, level);
+    return ext === 'csv' ? openDatasetCsv(ds) : JSON.stringify(ds);
+  });
+  return { fileName: `${name}-${level}.${ext}`, text };
 }
 
-async function buildDataset(ctx: PlatformContext, ds: OpenDatasetName, level: OpenLevel, asOf: string | null): Promise<OpenDataset> {
+/**
+ * Builds a dataset from each area's subtree totals (`rowsOf`: area node id → sums); pauses for the
+ * event loop every few hundred areas (the refresh builds every dataset at every level).
+ */
+export async function buildDataset(ds: OpenDatasetName, level: OpenLevel, areas: ReturnType<typeof areasOf>, rowsOf: Map<string, Sum[]>, months: string[], asOf: string | null): Promise<OpenDataset> {
   const spec = SPECS[ds];
   const records: OpenRecord[] = [];
-  if (ds === 'population') {
-    const SEXES = ['男', '女'];
-    const BANDS = [...AGE_BANDS.map((b, i) => ({ label: b as string, dim: String(i) })), { label: '不详', dim: '' }];
-    for (const { head, rows } of await areaSums(ctx, level, ['pop'])) {
-      const grid = SEXES.map((s) => BANDS.map((b) => cell(total(rows, (r) => r.dim1 === s && r.dim2 === b.dim))));
-      const rowTotals = SEXES.map((s) => cell(total(rows, (r) => r.dim1 === s)));
-      const colTotals = BANDS.map((b) => cell(total(rows, (r) => r.dim2 === b.dim)));
-      const all = cell(total(rows, () => true));
+  const SLICE = 50;
+  for (let k = 0; k < areas.length; k++) {
+    if (k > 0 && k % SLICE === 0) await pause();
+    const { head } = areas[k]!;
+    const rows = rowsOf.get(areas[k]!.id) ?? [];
+    if (ds === 'population') {
+      const SEXES = ['男', '女'];
+      const BANDS = [...AGE_BANDS.map((b, i) => ({ label: b as string, dim: String(i) })), { label: '不详', dim: '' }];
+      const pop = rows.filter((r) => r.metric === 'pop');
+      const grid = SEXES.map((s) => BANDS.map((b) => cell(total(pop, (r) => r.dim1 === s && r.dim2 === b.dim))));
+      const rowTotals = SEXES.map((s) => cell(total(pop, (r) => r.dim1 === s)));
+      const colTotals = BANDS.map((b) => cell(total(pop, (r) => r.dim2 === b.dim)));
+      const all = cell(total(pop, () => true));
       const groups: Group[] = [
         ...SEXES.map((_, i) => ({ members: grid[i]!, total: rowTotals[i]! })),
         ...BANDS.map((_, j) => ({ members: SEXES.map((_, i) => grid[i]![j]!), total: colTotals[j]! })),
@@ -217,32 +263,32 @@ async function buildDataset(ctx: PlatformContext, ds: OpenDatasetName, level: Op
       });
       BANDS.forEach((b, j) => records.push({ ...head, sex: '合计', band: b.label, ...present(colTotals[j]!) }));
       records.push({ ...head, sex: '合计', band: '合计', ...present(all) });
-    }
-  } else if (ds === 'residence') {
-    const TYPES = ['户籍人口', '流动人口', '境外人员'];
-    for (const { head, rows } of await areaSums(ctx, level, ['residence'])) {
-      const cells = TYPES.map((t) => cell(total(rows, (r) => r.dim1 === t)));
-      const all = cell(total(rows, () => true));
+    } else if (ds === 'residence') {
+      const TYPES = ['户籍人口', '流动人口', '境外人员'];
+      const res = rows.filter((r) => r.metric === 'residence');
+      const cells = TYPES.map((t) => cell(total(res, (r) => r.dim1 === t)));
+      const all = cell(total(res, () => true));
       suppressSecondary([{ members: cells, total: all }]);
       TYPES.forEach((t, i) => records.push({ ...head, type: t, ...present(cells[i]!) }));
       records.push({ ...head, type: '合计', ...present(all) });
-    }
-  } else if (ds === 'special-groups') {
-    // Sensitive tags (低保, 残疾人, 重点人员 …) never leave the platform, however large the count.
-    const areas = await areaSums(ctx, level, ['tag']);
-    const tags = [...new Set(areas.flatMap((a) => a.rows.filter((r) => r.dim2 === 'p').map((r) => r.dim1)))].sort((a, b) => a.localeCompare(b, 'zh-CN'));
-    for (const { head, rows } of areas) {
-      for (const t of tags) records.push({ ...head, tag: t, ...present(cell(total(rows, (r) => r.dim1 === t && r.dim2 === 'p'))) });
-    }
-  } else if (ds === 'households') {
-    for (const { head, rows } of await areaSums(ctx, level, ['households'])) records.push({ ...head, ...present(cell(total(rows, () => true))) });
-  } else {
-    const months = lastMonths(ctx.now()).map((m) => m.key);
-    for (const { head, rows } of await areaSums(ctx, level, ['ev_reported', 'ev_closed', 'ev_on_time'])) {
+    } else if (ds === 'households') {
+      records.push({ ...head, ...present(cell(total(rows, (r) => r.metric === 'households'))) });
+    } else if (ds === 'events') {
       for (const m of months) {
         const of = (metric: string) => total(rows, (r) => r.metric === metric && r.dim1 === m);
         records.push({ ...head, month: m, reported: of('ev_reported'), closed: of('ev_closed'), onTime: of('ev_on_time') });
       }
+    }
+  }
+  if (ds === 'special-groups') {
+    // Sensitive tags (低保, 残疾人, 重点人员 …) never leave the platform, however large the count.
+    const tagRows = (id: string) => (rowsOf.get(id) ?? []).filter((r) => r.metric === 'tag');
+    const tags = [...new Set(areas.flatMap((a) => tagRows(a.id).filter((r) => r.dim2 === 'p').map((r) => r.dim1)))].sort((a, b) => a.localeCompare(b, 'zh-CN'));
+    for (let k = 0; k < areas.length; k++) {
+      if (k > 0 && k % SLICE === 0) await pause();
+      const { id, head } = areas[k]!;
+      const rows = tagRows(id);
+      for (const t of tags) records.push({ ...head, tag: t, ...present(cell(total(rows, (r) => r.dim1 === t && r.dim2 === 'p'))) });
     }
   }
   return { name: ds, title: spec.title, level, asOf, fields: spec.fields, records };
@@ -262,5 +308,14 @@ export function openDatasetCsv(ds: OpenDataset): string {
   return `\ufeff${lines.join('\r\n')}\r\n`;
 }
 
-/** `population-community.csv` */
-export const openDatasetFileName = (ds: OpenDataset, ext: 'json' | 'csv') => `${ds.name}-${ds.level}.${ext}`;
+/** The same text as openDatasetCsv, pausing for the event loop every few thousand records (used by the refresh). */
+export async function openDatasetCsvSliced(ds: OpenDataset): Promise<string> {
+  const lines = [ds.fields.map((f) => csvCell(f.title['zh-CN'])).join(',')];
+  for (let i = 0; i < ds.records.length; i++) {
+    if (i > 0 && i % 2000 === 0) await pause();
+    const r = ds.records[i]!;
+    lines.push(ds.fields.map((f) => csvCell(r[f.key])).join(','));
+  }
+  return `\ufeff${lines.join('\r\n')}\r\n`;
+}
+
