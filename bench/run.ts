@@ -75,6 +75,7 @@ import { loadActor } from '../src/platform/auth/auth.service.js';
 import { importSettings, runImportJob } from '../src/modules/registry/imports.job.js';
 import { startImport } from '../src/modules/registry/imports.service.js';
 import { importTimings } from '../src/modules/registry/imports.timings.js';
+import { readInWorker } from '../src/modules/registry/imports.read.js';
 import { writePeopleXlsx, type PeopleXlsxRow } from '../src/modules/registry/imports.template.js';
 import { listPeople as listPeopleAs } from '../src/modules/registry/registry.service.js';
 import type { PeopleQuery } from '../src/modules/registry/registry.schema.js';
@@ -151,8 +152,10 @@ async function timeQuery(n: number, fn: () => Promise<unknown>) {
   return quantiles(samples);
 }
 
-async function openFresh(dialect: 'sqlite' | 'postgres', overrides: Partial<Config> = {}) {
+async function openFresh(dialect: 'sqlite' | 'postgres', overrides: Partial<Config> = {}, from?: string) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'linli-bench-'));
+  // A data directory kept from an earlier run (database file and its keys), copied, not reused.
+  if (from) fs.cpSync(from, dataDir, { recursive: true });
   let url = `sqlite:${path.join(dataDir, 'bench.sqlite')}`;
   let schema: string | undefined;
   if (dialect === 'postgres') {
@@ -650,11 +653,22 @@ class ImportOnlyDone extends Error {}
 async function benchRegistry(dialect: 'sqlite' | 'postgres'): Promise<RegistryFigures> {
   const load0 = os.loadavg()[0]!;
   log(`\n[${dialect}] registry: generating a city of ${RESIDENTS.toLocaleString()} residents…`);
-  const { platform, cleanup, schema, dataDir } = await openFresh(dialect);
+  // While tuning the import (BENCH_CITY_CACHE=dir, SQLite only): the generated city is kept in
+  // dir and copied in by later runs instead of generated again (4–5 minutes at 1M).
+  const cached = process.env.BENCH_CITY_CACHE && dialect === 'sqlite' ? path.join(process.env.BENCH_CITY_CACHE, `city-${RESIDENTS}`) : null;
+  const reuse = cached !== null && fs.existsSync(path.join(cached, 'city.json'));
+  const { platform, cleanup, schema, dataDir } = await openFresh(dialect, {}, reuse ? cached : undefined);
   const ctx = platform.ctx;
   const db = ctx.db.kysely;
   try {
-    const city = await generateCity(ctx, { residents: RESIDENTS, residentsPerCommunity: 13_500, log });
+    const city: Awaited<ReturnType<typeof generateCity>> = reuse
+      ? JSON.parse(fs.readFileSync(path.join(cached, 'city.json'), 'utf8'))
+      : await generateCity(ctx, { residents: RESIDENTS, residentsPerCommunity: 13_500, log });
+    if (cached && !reuse) {
+      await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db);
+      fs.cpSync(dataDir, cached, { recursive: true });
+      fs.writeFileSync(path.join(cached, 'city.json'), JSON.stringify(city));
+    }
     log(`[${dialect}] city: ${city.residents.toLocaleString()} residents in ${(city.ms / 1000).toFixed(1)} s`);
     if (dialect === 'postgres') {
       // Tables bulk-loaded a moment ago have neither statistics nor a visibility map yet;
@@ -684,13 +698,27 @@ async function benchRegistry(dialect: 'sqlite' | 'postgres'): Promise<RegistryFi
     const importOnly = !!process.env.BENCH_IMPORT_ONLY;
     if (process.env.BENCH_IMPORT_CHUNK) importSettings.chunkRows = Number(process.env.BENCH_IMPORT_CHUNK);
     if (process.env.BENCH_IMPORT_WAL_PAGES) importSettings.sqliteWalPages = Number(process.env.BENCH_IMPORT_WAL_PAGES);
+    if (process.env.BENCH_IMPORT_CACHE_MB) importSettings.sqliteCacheBytes = Number(process.env.BENCH_IMPORT_CACHE_MB) * 2 ** 20;
     log(`[${dialect}] bare cost (exceljs read + prepared insert)…`);
     const bare = importOnly ? { ms: 1, readMs: 1, rows: 0 } : await bareImport(ctx, file, schema);
     log(`[${dialect}] bare: ${(bare.ms / 1000).toFixed(1)} s (read alone ${(bare.readMs / 1000).toFixed(1)} s)`);
+    if (importOnly && process.env.BENCH_READ_ALONE) {
+      // The reader thread alone, drained as fast as it yields: the floor under the import.
+      const t = performance.now();
+      const reader = await readInWorker({ file, format: 'xlsx', today: ctx.now().getTime(), count: true, keys: ctx.pii.threadKeys() }, 20_000);
+      let n = 0;
+      for await (const item of reader.items) if (item.kind === 'row') n++;
+      await reader.close();
+      log(`[${dialect}] reader alone: ${n} rows in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    }
     log(`[${dialect}] importing…`);
     const first = await importFile(ctx, importer, file, importInto, 'import');
     log(`[${dialect}] import: ${(first.ms / 1000).toFixed(1)} s ${JSON.stringify(first.counts)}`);
-    if (importOnly) throw new ImportOnlyDone();
+    if (importOnly) {
+      // The WAL frames the import wrote (all of them when BENCH_IMPORT_WAL_PAGES keeps checkpoints off).
+      if (dialect === 'sqlite') log(`[${dialect}] wal_checkpoint: ${JSON.stringify((await sql`pragma wal_checkpoint(PASSIVE)`.execute(db)).rows)}`);
+      throw new ImportOnlyDone();
+    }
     const again = await importFile(ctx, importer, file, importInto, 'reimport');
     log(`[${dialect}] again: ${(again.ms / 1000).toFixed(1)} s ${JSON.stringify(again.counts)}`);
 

@@ -54,18 +54,22 @@ describe(`import job: interrupted and resumed (${DIALECT_LABEL})`, () => {
   let broken: Side;
   let file: Buffer;
   let chunkRows: number;
+  let firstChunkRows: number;
 
   beforeAll(async () => {
     [clean, broken] = [await side(), await side()];
     file = await roster();
-    chunkRows = importSettings.chunkRows;
+    [chunkRows, firstChunkRows] = [importSettings.chunkRows, importSettings.firstChunkRows];
+    // Chunks of 1, 2, 4, 4, 4 … rows: the first chunk small, each next doubled up to CHUNK.
     importSettings.chunkRows = CHUNK;
+    importSettings.firstChunkRows = 1;
   });
   afterEach(() => {
     importSettings.afterRow = undefined;
   });
   afterAll(async () => {
     importSettings.chunkRows = chunkRows;
+    importSettings.firstChunkRows = firstChunkRows;
     for (const s of [clean, broken]) {
       await s.app.close();
       await s.platform.close();
@@ -87,24 +91,26 @@ describe(`import job: interrupted and resumed (${DIALECT_LABEL})`, () => {
     const reference = await jobRow(clean, cleanId);
     expect(reference).toMatchObject({ status: 'done', processed_rows: ROWS + 1, total_rows: ROWS + 1 });
 
-    // The other side crashes inside the third chunk's transaction, after two of its rows were written.
+    // The other side crashes inside the fourth chunk's transaction (rows 8–11), after two of its rows were written.
     const ctx = broken.platform.ctx;
     const peopleBefore = (await ctx.db.kysely.selectFrom('person').select('id').execute()).length;
     const brokenId = await start(broken);
-    const crashAt = 2 * CHUNK + 2 + 2; // data row 10 is sheet row 12 (title and header above)
+    const committedRows = 1 + 2 + CHUNK;
+    const crashAt = committedRows + 2 + 2; // data row 9 is sheet row 11 (title and header above)
     importSettings.afterRow = (_job, rowNumber) => {
       if (rowNumber === crashAt) throw new Error('power cut');
     };
     const run1 = await importWorker(ctx, 'worker-a').runDueJobs();
     expect(run1).toMatchObject({ claimed: 1, retried: 1 });
     const afterCrash = await jobRow(broken, brokenId);
-    expect(afterCrash).toMatchObject({ status: 'queued', processed_rows: 2 * CHUNK, runner: null, error: 'Error: power cut' });
-    // Exactly the two committed chunks: the rows written inside the third were rolled back with it.
+    expect(afterCrash).toMatchObject({ status: 'queued', processed_rows: committedRows, runner: null, error: 'Error: power cut' });
+    // Exactly the three committed chunks: the rows written inside the fourth were rolled back with it.
     const committed = await ctx.db.kysely.selectFrom('person').select('id').execute();
     expect(committed.length - peopleBefore).toBe(Number(afterCrash.created));
     expect(await personByIdNumber(ctx, idOf(9))).toEqual([]);
-    expect(await personByIdNumber(ctx, idOf(8))).toHaveLength(1);
-    expect(Number(afterCrash.created) + Number(afterCrash.rejected)).toBe(2 * CHUNK);
+    expect(await personByIdNumber(ctx, idOf(8))).toEqual([]);
+    expect(await personByIdNumber(ctx, idOf(6))).toHaveLength(1);
+    expect(Number(afterCrash.created) + Number(afterCrash.rejected)).toBe(committedRows);
     const rejectedSoFar = await ctx.db.kysely.selectFrom('import_rejection').select('row_number').where('job_id', '=', brokenId).execute();
     expect(rejectedSoFar.map((r) => Number(r.row_number))).toEqual([9]); // data row 7, the unknown building
 

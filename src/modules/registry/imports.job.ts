@@ -45,6 +45,11 @@ export const STALE_AFTER_MS = 2 * 60_000;
 export const importSettings: {
   chunkRows: number;
   /**
+   * The first chunk's rows; each next chunk doubles up to chunkRows. The writer starts as soon
+   * as the reader has a small chunk instead of waiting for a whole one (a second or two).
+   */
+  firstChunkRows: number;
+  /**
    * SQLite, while an import runs: WAL pages between checkpoints (the default 1,000 checkpoints
    * after nearly every chunk) and page-cache bytes (the default 2 MB holds little of the
    * indexes an import inserts into at random). 0 leaves the connection's setting as it is.
@@ -53,7 +58,7 @@ export const importSettings: {
   sqliteCacheBytes: number;
   /** Called for each row inside the chunk's transaction, after its people are written; throwing here is a crash mid-chunk. */
   afterRow?: (jobId: string, rowNumber: number) => void | Promise<void>;
-} = { chunkRows: 10_000, sqliteWalPages: 65_536, sqliteCacheBytes: 256 * 2 ** 20 };
+} = { chunkRows: 10_000, firstChunkRows: 1_000, sqliteWalPages: 65_536, sqliteCacheBytes: 256 * 2 ** 20 };
 
 /** Another process holds the import; the scheduler will try again later. */
 export class ImportBusyError extends Error {
@@ -245,6 +250,7 @@ async function processImportWith(ctx: PlatformContext, job: ImportJobTable, runn
     };
 
     const chunkRows = Math.max(1, importSettings.chunkRows);
+    let chunkSize = Math.max(1, Math.min(chunkRows, importSettings.firstChunkRows));
     let index = 0;
     let chunk: Prepared[] = [];
     // The next chunk is gathered while the last one is written (on PostgreSQL, while the server
@@ -252,12 +258,16 @@ async function processImportWith(ctx: PlatformContext, job: ImportJobTable, runn
     // gathering at the next chunk's turn (gathering writes nothing).
     let writing: Promise<void> | null = null;
     const write = async (rows: Prepared[], processedTo: number) => {
-      if (writing) await writing;
+      if (writing) await timed('wait for the chunk before', () => writing!);
       writing = commitChunk(ctx, job, runner, actor, reader.header, rows, processedTo);
       writing.catch(() => undefined); // seen by the next `await writing`
     };
     try {
-      for await (const item of reader.items) {
+      const items = reader.items[Symbol.asyncIterator]();
+      for (;;) {
+        const next = await timed('wait for rows', () => items.next());
+        if (next.done) break;
+        const item = next.value;
         if (item.kind === 'total') {
           recordTotal(item.total);
           continue;
@@ -266,9 +276,10 @@ async function processImportWith(ctx: PlatformContext, job: ImportJobTable, runn
         index++;
         if (index <= job.processed_rows) continue; // committed by an earlier run
         chunk.push(prepared);
-        if (chunk.length >= chunkRows) {
+        if (chunk.length >= chunkSize) {
           await write(chunk, index);
           chunk = [];
+          chunkSize = Math.min(chunkRows, chunkSize * 2);
         }
       }
       if (chunk.length) await write(chunk, index);

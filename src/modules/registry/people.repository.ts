@@ -44,7 +44,15 @@ export function findActiveByIdNumberIdx(db: Executor, idx: string): Promise<Pers
 export async function findActiveByIdNumberIdxs(db: Db, executor: Executor, idxs: string[]): Promise<PersonTable[]> {
   const out: PersonTable[] = [];
   for (let i = 0; i < idxs.length; i += 5000) {
-    const q = executor.selectFrom('person').selectAll().where('id_number_idx', 'in', idxs.slice(i, i + 5000)).where('status', '=', 'active').orderBy('created_at').orderBy('id');
+    const part = idxs.slice(i, i + 5000);
+    const q = executor
+      .selectFrom('person')
+      .selectAll()
+      // PostgreSQL: one array parameter, not five thousand (binding and planning a long IN list cost more than the look-up).
+      .where((eb) => (db.dialect === 'postgres' ? sql<SqlBool>`${eb.ref('id_number_idx')} = any(${part}::text[])` : eb('id_number_idx', 'in', part)))
+      .where('status', '=', 'active')
+      .orderBy('created_at')
+      .orderBy('id');
     out.push(...(await (db.dialect === 'postgres' ? q.forUpdate() : q).execute()));
   }
   return out;
@@ -116,6 +124,13 @@ export async function insertMany<T extends object>(executor: Executor, table: st
   const cols = Object.keys(rows[0]!) as (keyof T & string)[];
   if (dialect === 'postgres') {
     const types = await pgTypesOf(executor, table, cols);
+    if (!types.some((t) => t.startsWith('json'))) {
+      // One JSON text per statement: V8 writes it natively, where pg escapes every array element in JS.
+      const text = `insert into ${quote(table)} (${cols.map(quote).join(', ')}) select ${cols.map(quote).join(', ')} from json_populate_recordset(null::${quote(table)}, $1::json)`;
+      for (let i = 0; i < rows.length; i += 5000) await executor.executeQuery(CompiledQuery.raw(text, [JSON.stringify(rows.slice(i, i + 5000))]));
+      return;
+    }
+    // A json column would take a JSON-encoded text as a JSON string: arrays, cast per column.
     const text = `insert into ${quote(table)} (${cols.map(quote).join(', ')}) select * from unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})`;
     for (let i = 0; i < rows.length; i += 5000) {
       const part = rows.slice(i, i + 5000);

@@ -6,6 +6,7 @@ import { createLedgers } from './migrations/2026_11_26_0103_create_ledgers.js';
 import { createImports } from './migrations/2026_11_26_0104_create_imports.js';
 import { registryIndexes } from './migrations/2026_11_26_0105_registry_indexes.js';
 import { personSearchArea } from './migrations/2026_11_26_0990_person_search_area.js';
+import { personSearchAreaFirst } from './migrations/2026_11_26_0991_person_search_area_first.js';
 import { registerRegistryRoutes } from './registry.routes.js';
 import { registerTagRoutes } from './tags.routes.js';
 import { registerLedgerRoutes } from './ledgers.routes.js';
@@ -35,6 +36,7 @@ export const registryModule = defineModule({
     '2026_11_26_0104_create_imports': createImports,
     '2026_11_26_0105_registry_indexes': registryIndexes,
     '2026_11_26_0990_person_search_area': personSearchArea,
+    '2026_11_26_0991_person_search_area_first': personSearchAreaFirst,
   },
   routes: (app, ctx) => {
     registerRegistryRoutes(app, ctx);

@@ -24,15 +24,15 @@ export interface PersonFilter {
   /** Last four characters of the ID number and/or the mobile (`tailOf` says which). */
   tail?: string;
   tailOf?: ('idNumber' | 'phone')[];
-  /** Name prefix (a surname) on the (name, org_path) index. */
+  /** Name prefix (a surname) on the (area, name, org_path) index. */
   namePrefix?: string;
   /** Name substring: a scan of the path range. */
   nameContains?: string;
   /** Pinyin: prefix of the initials or of the full pinyin, each on its own index. */
   pinyinPrefix?: string;
   /**
-   * The areas (search.index.ts) of the search paths, which the pinyin indexes begin with:
-   * filled in by listPeople, listPeopleIds and countPeople when a pinyin search lacks them.
+   * The areas (search.index.ts) of the search paths, which the name, pinyin and address indexes
+   * begin with: filled in by listPeople, listPeopleIds and countPeople when a search lacks them.
    */
   areas?: string[];
   /** LIKE pattern (escape `\`) on the address search key (see search.index.ts). */
@@ -64,11 +64,16 @@ function searchPaths(filter: PersonFilter): string[] {
  * (column, org_path) index over the prefix and checks the path on the index entry, instead of
  * walking a whole community's or street's path range (SQLite cannot tell which range is narrower).
  */
+/** The search indexes begin with the area: a prefix is read inside each area of the scope only (see withAreas). */
+function inAreas(filter: PersonFilter) {
+  return (eb: ExpressionBuilder<Database, 'person_search'>) => (filter.areas?.length ? eb('person_search.area_path', 'in', filter.areas) : sql<SqlBool>`1 = 0`);
+}
+
 function searchIds(db: Executor, filter: PersonFilter, column: 'name' | 'name_pinyin' | 'name_initials', prefix: string) {
-  let q = db.selectFrom('person_search').select('person_search.person_id');
-  // The pinyin indexes begin with the area: the prefix is read inside each area of the scope only.
-  if (column !== 'name') q = q.where((eb) => (filter.areas?.length ? eb('person_search.area_path', 'in', filter.areas) : sql<SqlBool>`1 = 0`));
-  return q
+  return db
+    .selectFrom('person_search')
+    .select('person_search.person_id')
+    .where(inAreas(filter))
     .where(column, '>=', prefix)
     .where(column, '<', prefixEnd(prefix))
     .where((eb) => {
@@ -112,6 +117,7 @@ function addressIds(db: Executor, filter: PersonFilter, pattern: string) {
   return db
     .selectFrom('person_search')
     .select('person_search.person_id')
+    .where(inAreas(filter))
     .where(numbers, '>=', prefix)
     .where(numbers, '<', prefixEnd(prefix))
     .where((w) => (paths.length ? w.or(paths.map((p) => sql<SqlBool>`substr(${sql.ref('person_search.org_path')}, 1, ${p.length}) = ${p}`)) : sql<SqlBool>`1 = 0`))
@@ -217,9 +223,9 @@ function byName(db: Executor, filter: PersonFilter, desc: boolean) {
  */
 const countedBySearch = new WeakMap<PersonFilter, number>();
 
-/** The areas of a pinyin search's paths (one query for their nodes, one for the areas under those above a community). */
+/** The areas of a search's paths (one query for their nodes, one for the areas under those above a community). */
 async function withAreas(db: Executor, filter: PersonFilter): Promise<void> {
-  if (!filter.pinyinPrefix || filter.areas) return;
+  if (!(filter.pinyinPrefix || filter.namePrefix || filter.addressLike) || filter.areas) return;
   const paths = searchPaths(filter);
   const ids = [...new Set(paths.flatMap((p) => p.split('/').filter(Boolean)))];
   const kinds = new Map<string, string>();

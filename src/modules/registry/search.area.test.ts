@@ -10,7 +10,7 @@ import { personRow, type NewPerson } from './registry.service.js';
 import { areaPathOf, areasOfScope, reindexAll } from './search.index.js';
 
 /**
- * Pinyin and initials are searched area first (person_search.area_path: the person's
+ * Names, pinyin, initials and addresses are searched area first (person_search.area_path: the person's
  * community, or the street/district/city node of someone registered above any community).
  */
 describe('search areas', () => {
@@ -95,5 +95,15 @@ describe(`initials search by area (${DIALECT_LABEL})`, () => {
     expect(await names('grid01', 'oyx')).toEqual(['欧阳西']);
     expect(await names('grid02', 'oy')).toEqual([]);
     expect(await names('street', 'oyg')).toEqual(['欧阳格']);
+  });
+
+  it('reads names and addresses area first too', async () => {
+    expect(await names('street', '欧阳')).toEqual(['欧阳东', '欧阳格', '欧阳街', '欧阳西']);
+    expect(await names('xishan', '欧阳')).toEqual(['欧阳西']);
+    expect(await names('grid02', '欧阳')).toEqual([]);
+    // 欧阳西 lives in 1幢1单元101室 of grid01 (西山社区).
+    expect(await names('street', '1-1-101')).toContain('欧阳西');
+    expect(await names('xishan', '1幢1单元101')).toContain('欧阳西');
+    expect(await names('grid02', '1-1-101')).toEqual([]);
   });
 });
