@@ -74,7 +74,7 @@ import { createUser } from '../src/platform/auth/users.service.js';
 import { loadActor } from '../src/platform/auth/auth.service.js';
 import { importSettings, runImportJob } from '../src/modules/registry/imports.job.js';
 import { startImport } from '../src/modules/registry/imports.service.js';
-import { importTimings } from '../src/modules/registry/imports.timings.js';
+import { importTimings, timed } from '../src/modules/registry/imports.timings.js';
 import { readInWorker } from '../src/modules/registry/imports.read.js';
 import { writePeopleXlsx, type PeopleXlsxRow } from '../src/modules/registry/imports.template.js';
 import { listPeople as listPeopleAs } from '../src/modules/registry/registry.service.js';
@@ -577,7 +577,7 @@ async function importFile(ctx: PlatformContext, actor: Actor, file: string, comm
   const cpu = process.cpuUsage();
   const t = performance.now();
   const view = await profiled(`${ctx.db.dialect}-${name}`, async () => {
-    const v = await startImport(ctx, actor, { stream: fs.createReadStream(file), originalName: '社区人口花名册.xlsx' }, { community, target: community }, { dryRun: false }, {});
+    const v = await timed('upload and queue', () => startImport(ctx, actor, { stream: fs.createReadStream(file), originalName: '社区人口花名册.xlsx' }, { community, target: community }, { dryRun: false }, {}));
     await runImportJob(ctx, v.id);
     return v;
   });

@@ -3,6 +3,7 @@ import { createExchangeClients } from './migrations/2026_11_26_0700_create_excha
 import { createExchangeSubscriptions } from './migrations/2026_11_26_0710_create_exchange_subscriptions.js';
 import { pruneDeliveredPayloads } from './migrations/2026_11_26_0720_prune_delivered_payloads.js';
 import { consentWithdrawReasonAndEvidence } from './migrations/2026_11_26_0730_consent_withdraw_reason_and_evidence.js';
+import { partialEndedIndexes } from './migrations/2026_11_26_0740_partial_ended_indexes.js';
 import './clients.table.js';
 import './subscriptions.table.js';
 import './clients.policy.js';
@@ -23,6 +24,7 @@ export const exchangeModule = defineModule({
     '2026_11_26_0710_create_exchange_subscriptions': createExchangeSubscriptions,
     '2026_11_26_0720_prune_delivered_payloads': pruneDeliveredPayloads,
     '2026_11_26_0730_consent_withdraw_reason_and_evidence': consentWithdrawReasonAndEvidence,
+    '2026_11_26_0740_partial_ended_indexes': partialEndedIndexes,
   },
   routes: (app, ctx) => {
     registerClientRoutes(app, ctx);

@@ -58,7 +58,7 @@ export const importSettings: {
   sqliteCacheBytes: number;
   /** Called for each row inside the chunk's transaction, after its people are written; throwing here is a crash mid-chunk. */
   afterRow?: (jobId: string, rowNumber: number) => void | Promise<void>;
-} = { chunkRows: 10_000, firstChunkRows: 1_000, sqliteWalPages: 65_536, sqliteCacheBytes: 256 * 2 ** 20 };
+} = { chunkRows: 10_000, firstChunkRows: 2_500, sqliteWalPages: 65_536, sqliteCacheBytes: 256 * 2 ** 20 };
 
 /** Another process holds the import; the scheduler will try again later. */
 export class ImportBusyError extends Error {
@@ -189,7 +189,7 @@ async function processImportWith(ctx: PlatformContext, job: ImportJobTable, runn
   if (!attachment) throw new ImportRefused('导入文件已不存在');
   const file = blobPath(ctx, attachment.sha256);
   // Read and checked on a worker thread, while this one writes (imports.read.ts).
-  const reader = await readInWorker({ file, format: job.format as TableFormat, today: ctx.now().getTime(), count: job.total_rows === null, keys: ctx.pii.threadKeys() }, 2 * Math.max(1, importSettings.chunkRows));
+  const reader = await timed('start the reader', () => readInWorker({ file, format: job.format as TableFormat, today: ctx.now().getTime(), count: job.total_rows === null, keys: ctx.pii.threadKeys() }, 2 * Math.max(1, importSettings.chunkRows)));
   // The row count is for the progress bar only: it arrives beside the rows.
   let counting: Promise<unknown> = Promise.resolve();
   const recordTotal = (total: number | null) => {
@@ -292,7 +292,7 @@ async function processImportWith(ctx: PlatformContext, job: ImportJobTable, runn
     await reader.close();
   }
   await counting;
-  await finish(ctx, job, runner, 'done', null);
+  await timed('finish', () => finish(ctx, job, runner, 'done', null));
 }
 
 /**

@@ -124,13 +124,6 @@ export async function insertMany<T extends object>(executor: Executor, table: st
   const cols = Object.keys(rows[0]!) as (keyof T & string)[];
   if (dialect === 'postgres') {
     const types = await pgTypesOf(executor, table, cols);
-    if (!types.some((t) => t.startsWith('json'))) {
-      // One JSON text per statement: V8 writes it natively, where pg escapes every array element in JS.
-      const text = `insert into ${quote(table)} (${cols.map(quote).join(', ')}) select ${cols.map(quote).join(', ')} from json_populate_recordset(null::${quote(table)}, $1::json)`;
-      for (let i = 0; i < rows.length; i += 5000) await executor.executeQuery(CompiledQuery.raw(text, [JSON.stringify(rows.slice(i, i + 5000))]));
-      return;
-    }
-    // A json column would take a JSON-encoded text as a JSON string: arrays, cast per column.
     const text = `insert into ${quote(table)} (${cols.map(quote).join(', ')}) select * from unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})`;
     for (let i = 0; i < rows.length; i += 5000) {
       const part = rows.slice(i, i + 5000);
