@@ -18,14 +18,17 @@ const variants: Record<string, string[]> = {
   all: ['name', 'path', 'address', 'initials', 'pinyin'],
   noName: ['path', 'address', 'initials', 'pinyin'],
   noAddress: ['name', 'path', 'initials', 'pinyin'],
-  areaName: ['areaName', 'path', 'address', 'initials', 'pinyin'],
+  // The shapes before migration 0991: name and address first, keys all over the city.
+  cityFirst: ['cityName', 'path', 'cityAddress', 'initials', 'pinyin'],
   none: [],
 };
+// As shipped (migrations 0105, 0990, 0991): every search index but the path's begins with the area.
 const defs: Record<string, string> = {
-  name: 'create index i_name on s (name, org_path, person_id)',
-  areaName: 'create index i_areaname on s (area_path, name, org_path, person_id)',
+  name: 'create index i_name on s (area_path, name, org_path, person_id)',
+  cityName: 'create index i_cityname on s (name, org_path, person_id)',
   path: 'create index i_path on s (org_path, name, person_id)',
-  address: "create index i_addr on s (substr(address, instr(address, '#')), org_path, person_id)",
+  address: "create index i_addr on s (area_path, substr(address, instr(address, '#')), org_path, person_id)",
+  cityAddress: "create index i_cityaddr on s (substr(address, instr(address, '#')), org_path, person_id)",
   initials: 'create index i_ini on s (area_path, name_initials, org_path, person_id)',
   pinyin: 'create index i_py on s (area_path, name_pinyin, org_path, person_id)',
 };

@@ -15,7 +15,10 @@
  * BENCH_ONLY=server (a quick look, no document) or BENCH_ONLY=registry (only the registry
  * section, spliced into docs/benchmarks.md; BENCH_DB=sqlite or postgres for one database;
  * while tuning: BENCH_DOC=off leaves the document alone, BENCH_IMPORT_ONLY=1 runs the first
- * import only, BENCH_IMPORT_CHUNK sets its rows per transaction, BENCH_PROFILE=dir writes CPU profiles;
+ * import only, BENCH_IMPORT_CHUNK sets its rows per transaction, BENCH_IMPORT_CACHE_MB SQLite's page
+ * cache during it, BENCH_READ_ALONE=1 first times the reader thread alone, BENCH_CITY_CACHE=dir keeps
+ * the generated SQLite city in dir for the next run to copy, BENCH_SEARCH_INDEXES=city|area rebuilds the
+ * name and address indexes in that shape before the import (an A/B), BENCH_PROFILE=dir writes CPU profiles;
  * BENCH_FIGURES=dir keeps each database's figures there, BENCH_FIGURES_RENDER=1 writes the section from them).
  *
  * Grid events (bench/events.ts) at BENCH_EVENTS events (default 1,000,000), BENCH_EVENT_REPORTS
@@ -710,6 +713,16 @@ async function benchRegistry(dialect: 'sqlite' | 'postgres'): Promise<RegistryFi
       for await (const item of reader.items) if (item.kind === 'row') n++;
       await reader.close();
       log(`[${dialect}] reader alone: ${n} rows in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    }
+    if (importOnly && process.env.BENCH_SEARCH_INDEXES) {
+      // A/B of the name and address index shapes (area first as shipped, or city first as before 0991), both rebuilt just before the import.
+      const cityFirst = process.env.BENCH_SEARCH_INDEXES === 'city';
+      await sql`drop index person_search_name`.execute(db);
+      await sql`drop index person_search_address`.execute(db);
+      await sql.raw(`create index person_search_name on person_search (${cityFirst ? '' : 'area_path, '}name, org_path, person_id)`).execute(db);
+      await sql.raw(`create index person_search_address on person_search (${cityFirst ? '' : 'area_path, '}substr(address, instr(address, '#')), org_path, person_id)`).execute(db);
+      if (dialect === 'sqlite') await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db);
+      log(`[${dialect}] search indexes rebuilt ${cityFirst ? 'city' : 'area'} first`);
     }
     log(`[${dialect}] importing…`);
     const first = await importFile(ctx, importer, file, importInto, 'import');

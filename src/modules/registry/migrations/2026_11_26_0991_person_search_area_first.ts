@@ -4,8 +4,8 @@ import { dialectOf } from '../../../platform/db/dialect.js';
 /**
  * The name and address indexes begin with the area too, as pinyin and initials do (0990). An
  * import writes one community's people: with the name or the address first, its keys landed all
- * over the city's index, so each chunk dirtied pages throughout both (at a million residents
- * about a third of the pages an import chunk wrote); area first, they land in the community's
+ * over the city's index, so each chunk dirtied pages throughout both (at a million residents a
+ * quarter of the pages an import wrote to the WAL); area first, they land in the community's
  * slice of each. A search names the areas of its scope (one, or a street's ten, or a city's
  * hundred) and reads the prefix inside each.
  */
