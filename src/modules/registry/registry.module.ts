@@ -7,6 +7,7 @@ import { createImports } from './migrations/2026_11_26_0104_create_imports.js';
 import { registryIndexes } from './migrations/2026_11_26_0105_registry_indexes.js';
 import { personSearchArea } from './migrations/2026_11_26_0990_person_search_area.js';
 import { personSearchAreaFirst } from './migrations/2026_11_26_0991_person_search_area_first.js';
+import { personSearchStatus } from './migrations/2026_11_26_0992_person_search_status.js';
 import { registerRegistryRoutes } from './registry.routes.js';
 import { registerTagRoutes } from './tags.routes.js';
 import { registerLedgerRoutes } from './ledgers.routes.js';
@@ -37,6 +38,7 @@ export const registryModule = defineModule({
     '2026_11_26_0105_registry_indexes': registryIndexes,
     '2026_11_26_0990_person_search_area': personSearchArea,
     '2026_11_26_0991_person_search_area_first': personSearchAreaFirst,
+    '2026_11_26_0992_person_search_status': personSearchStatus,
   },
   routes: (app, ctx) => {
     registerRegistryRoutes(app, ctx);

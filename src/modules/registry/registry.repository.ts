@@ -58,21 +58,28 @@ function searchPaths(filter: PersonFilter): string[] {
   return out;
 }
 
+/** The search indexes begin with the area: a prefix is read inside each area of the scope only (see withAreas). */
+function inAreas(filter: PersonFilter) {
+  return (eb: ExpressionBuilder<Database, 'person_search'>) => (filter.areas?.length ? eb('person_search.area_path', 'in', filter.areas) : sql<SqlBool>`1 = 0`);
+}
+
+/**
+ * The person_search rows a search reads: their ids only, or (`active`) the ids and paths of
+ * active records, which the search indexes carry too (see `activeSearch`).
+ */
+function searchRows(db: Executor, active: boolean) {
+  const q = db.selectFrom('person_search');
+  return active ? q.select(['person_search.person_id', 'person_search.org_path']).where('person_search.status', '=', 'active') : q.select('person_search.person_id');
+}
+
 /**
  * Ids of people whose `column` starts with `prefix`, under the search paths. The path test is
  * a plain prefix comparison that no index serves, on purpose: the planner then walks the
  * (column, org_path) index over the prefix and checks the path on the index entry, instead of
  * walking a whole community's or street's path range (SQLite cannot tell which range is narrower).
  */
-/** The search indexes begin with the area: a prefix is read inside each area of the scope only (see withAreas). */
-function inAreas(filter: PersonFilter) {
-  return (eb: ExpressionBuilder<Database, 'person_search'>) => (filter.areas?.length ? eb('person_search.area_path', 'in', filter.areas) : sql<SqlBool>`1 = 0`);
-}
-
-function searchIds(db: Executor, filter: PersonFilter, column: 'name' | 'name_pinyin' | 'name_initials', prefix: string) {
-  return db
-    .selectFrom('person_search')
-    .select('person_search.person_id')
+function searchIds(db: Executor, filter: PersonFilter, column: 'name' | 'name_pinyin' | 'name_initials', prefix: string, active = false) {
+  return searchRows(db, active)
     .where(inAreas(filter))
     .where(column, '>=', prefix)
     .where(column, '<', prefixEnd(prefix))
@@ -101,22 +108,18 @@ function idNumberIs(eb: ExpressionBuilder<Database, 'person'>, idx: string, stat
  * person_search_address index (the key from its first `#` on), the path checked on the index
  * entry as in `searchIds`; others (a room alone, an estate alone) scan the paths' rows.
  */
-function addressIds(db: Executor, filter: PersonFilter, pattern: string) {
+function addressIds(db: Executor, filter: PersonFilter, pattern: string, active = false) {
   const like = sql<SqlBool>`${sql.ref('person_search.address')} like ${pattern} escape '\\'`;
   const prefix = addressNumberPrefix(pattern);
   const paths = searchPaths(filter);
   if (!prefix) {
-    return db
-      .selectFrom('person_search')
-      .select('person_search.person_id')
+    return searchRows(db, active)
       .where(like)
       .where((w) => (paths.length ? w.or(paths.map((p) => w.and([w('person_search.org_path', '>=', p), w('person_search.org_path', '<', prefixEnd(p))]))) : sql<SqlBool>`1 = 0`));
   }
   // The same expression as the index, the '#' a literal (a bound parameter would not match it).
   const numbers = sql<string>`substr(${sql.ref('person_search.address')}, instr(${sql.ref('person_search.address')}, ${sql.lit('#')}))`;
-  return db
-    .selectFrom('person_search')
-    .select('person_search.person_id')
+  return searchRows(db, active)
     .where(inAreas(filter))
     .where(numbers, '>=', prefix)
     .where(numbers, '<', prefixEnd(prefix))
@@ -239,13 +242,42 @@ async function withAreas(db: Executor, filter: PersonFilter): Promise<void> {
   filter.areas = [...areas].sort();
 }
 
+/**
+ * The common search (one name, pinyin or address prefix, active records, plain scope, by
+ * address) answered from person_search alone: its indexes carry each match's path and status,
+ * so the matches are counted and sorted there, without looking every match up in person (a
+ * two-letter initial such as `zj` matches thousands of people in a street). Null: another
+ * search, which goes through person (`ordered`).
+ */
+function activeSearch(db: Executor, filter: PersonFilter, sort: PersonSort, desc: boolean) {
+  const kinds = [filter.namePrefix, filter.pinyinPrefix, filter.addressLike, filter.nameContains].filter((x) => x !== undefined);
+  const plain =
+    !filter.departments?.length && !filter.idNumberIdx && !filter.phoneIdx && !filter.tail && !filter.tags?.length && !filter.gender && !filter.residenceType && !filter.bornBy && !filter.bornAfter;
+  if (sort !== 'address' || filter.status !== 'active' || !plain || kinds.length !== 1 || filter.nameContains !== undefined || filter.paths.length === 0) return null;
+  const matches = filter.namePrefix
+    ? searchIds(db, filter, 'name', filter.namePrefix, true)
+    : filter.pinyinPrefix
+      ? searchIds(db, filter, 'name_initials', filter.pinyinPrefix, true).union(searchIds(db, filter, 'name_pinyin', filter.pinyinPrefix, true))
+      : addressIds(db, filter, filter.addressLike!, true);
+  const dir = desc ? 'desc' : 'asc';
+  return db
+    .selectFrom(matches.as('m'))
+    .select([sql<string>`m.person_id`.as('id'), sql<number>`count(*) over ()`.as('matches_total')])
+    .orderBy(sql.ref('m.org_path'), dir)
+    .orderBy(sql.ref('m.person_id'), dir);
+}
+
 export async function listPeople(db: Executor, filter: PersonFilter, page: { limit: number; offset: number }, sort: PersonSort = 'address', desc = false): Promise<PersonTable[]> {
   await withAreas(db, filter);
   const base = sort === 'name' ? byName(db, filter, desc) : ordered(db, filter, sort, desc);
   if (!isSearch(filter)) return base.selectAll('person').limit(page.limit).offset(page.offset).execute();
   // A browse keeps its index-ordered LIMIT (a window count would read a whole street first).
-  // A search sorts its matches by what person_id_scope holds, then reads the page's rows only.
-  const ids = await base.select(['person.id', sql<number>`count(*) over ()`.as('matches_total')]).limit(page.limit).offset(page.offset).execute();
+  // A search sorts its matches by what person_id_scope holds (or person_search's indexes, for
+  // the common search), then reads the page's rows only.
+  const active = activeSearch(db, filter, sort, desc);
+  const ids: { id: string; matches_total: number }[] = active
+    ? await active.limit(page.limit).offset(page.offset).execute()
+    : await base.select(['person.id', sql<number>`count(*) over ()`.as('matches_total')]).limit(page.limit).offset(page.offset).execute();
   if (ids.length === 0) return [];
   countedBySearch.set(filter, Number(ids[0]!.matches_total));
   const rows = new Map((await getPeopleByIds(db, ids.map((r) => r.id))).map((r) => [r.id, r]));

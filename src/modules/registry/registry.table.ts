@@ -144,6 +144,8 @@ export interface PersonSearchTable {
   address: string | null;
   /** The person's community (or the street, district or city node above any community): see search.index.ts. */
   area_path: string | null;
+  /** The person's record status, copied so a search can keep to active records on the index (migration 0992). */
+  status: string;
 }
 
 /** A household (户): its 户号, its head, the dwelling it lives in. */

@@ -106,4 +106,20 @@ describe(`initials search by area (${DIALECT_LABEL})`, () => {
     expect(await names('xishan', '1幢1单元101')).toContain('欧阳西');
     expect(await names('grid02', '1-1-101')).toEqual([]);
   });
+
+  it('keeps an ended record out of an active search, and finds it among all records', async () => {
+    const person = await platform.ctx.db.kysely.selectFrom('person').select('id').where('name', '=', '欧阳西').executeTakeFirstOrThrow();
+    const staff = (sessions.xishan ??= await loginAs(app, 'xishan'));
+    const ended = await app.inject({ method: 'POST', url: `/api/v1/people/${person.id}/end`, headers: staff.headers, payload: { kind: 'moved_out', date: '2026-11-20', reason: '迁往外省' } });
+    expect(ended.statusCode, ended.body).toBe(200);
+    // Active records only (the default): by pinyin, by name and by address.
+    expect(await names('street', 'oy')).toEqual(['欧阳东', '欧阳格', '欧阳街']);
+    expect(await names('street', '欧阳')).toEqual(['欧阳东', '欧阳格', '欧阳街']);
+    expect(await names('street', '1-1-101')).not.toContain('欧阳西');
+    const all = await app.inject({ method: 'GET', url: `/api/v1/people?pageSize=100&status=all&q=oy`, headers: sessions.street!.headers });
+    expect(all.statusCode, all.body).toBe(200);
+    expect((all.json() as { items: { name: string }[] }).items.map((i) => i.name).sort()).toEqual(['欧阳东', '欧阳格', '欧阳街', '欧阳西']);
+    const row = await platform.ctx.db.kysely.selectFrom('person_search').select('status').where('person_id', '=', person.id).executeTakeFirstOrThrow();
+    expect(row.status).toBe('moved_out');
+  });
 });

@@ -277,7 +277,9 @@ export async function addressTextsOf(executor: Executor, paths: string[], book =
   return new Map(paths.map((p) => [p, book.addressText(p)]));
 }
 
-async function writeSearchRows(executor: Executor, people: { id: string; name: string; org_path: string }[], book: AddressBook, fresh = false): Promise<void> {
+type Indexed = { id: string; name: string; org_path: string; status: string };
+
+async function writeSearchRows(executor: Executor, people: Indexed[], book: AddressBook, fresh = false): Promise<void> {
   await book.load(executor, new Set(people.map((p) => p.org_path)));
   if (!fresh) await executor.deleteFrom('person_search').where('person_id', 'in', people.map((p) => p.id)).execute();
   const places = new Map<string, { address: string | null; area: string }>();
@@ -285,7 +287,7 @@ async function writeSearchRows(executor: Executor, people: { id: string; name: s
     let place = places.get(p.org_path);
     if (place === undefined) places.set(p.org_path, (place = { address: book.addressKey(p.org_path), area: book.areaPath(p.org_path) }));
     const terms = searchTermsOf(p.name);
-    return { person_id: p.id, org_path: p.org_path, name: p.name, name_pinyin: terms.name_pinyin, name_initials: terms.name_initials, address: place.address, area_path: place.area };
+    return { person_id: p.id, org_path: p.org_path, name: p.name, name_pinyin: terms.name_pinyin, name_initials: terms.name_initials, address: place.address, area_path: place.area, status: p.status };
   });
   await insertMany(executor, 'person_search', rows);
 }
@@ -294,7 +296,7 @@ async function writeSearchRows(executor: Executor, people: { id: string; name: s
  * Search rows of people inserted just now (they have none yet): built from the rows in hand,
  * without reading them back. A run of writes passes one AddressBook for all its batches.
  */
-export async function indexNewPeople(executor: Executor, people: { id: string; name: string; org_path: string }[], book = new AddressBook()): Promise<void> {
+export async function indexNewPeople(executor: Executor, people: Indexed[], book = new AddressBook()): Promise<void> {
   for (let i = 0; i < people.length; i += 5000) await writeSearchRows(executor, people.slice(i, i + 5000), book, true);
 }
 
@@ -305,7 +307,7 @@ export async function reindexPeople(executor: Executor, personIds: string[]): Pr
   const unique = [...new Set(personIds)];
   for (let i = 0; i < unique.length; i += 500) {
     const ids = unique.slice(i, i + 500);
-    const people = await executor.selectFrom('person').select(['id', 'name', 'org_path']).where('id', 'in', ids).execute();
+    const people = await executor.selectFrom('person').select(['id', 'name', 'org_path', 'status']).where('id', 'in', ids).execute();
     if (people.length) await writeSearchRows(executor, people, book);
   }
 }
@@ -324,7 +326,7 @@ export async function reindexAll(ctx: PlatformContext, opts: { batch?: number } 
   // An empty index (after bulk seeding) has nothing to replace: insert only.
   const fresh = !(await ctx.db.kysely.selectFrom('person_search').select('person_id').limit(1).executeTakeFirst());
   for (;;) {
-    let q = ctx.db.kysely.selectFrom('person').select(['id', 'name', 'org_path']);
+    let q = ctx.db.kysely.selectFrom('person').select(['id', 'name', 'org_path', 'status']);
     if (after) {
       const last = after;
       // A row-value comparison, so both databases seek the (org_path, id) index instead of scanning.
