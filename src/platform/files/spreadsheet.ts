@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import zlib from 'node:zlib';
 import ExcelJS from 'exceljs';
@@ -129,7 +130,7 @@ class Utf8WorkbookReader extends (ExcelJS.stream.xlsx.WorkbookReader as unknown 
  * WorkbookReader (shared strings cached, styles read so date-formatted cells arrive as dates).
  */
 function xlsxRows(file: string): RowSource {
-  const stream = fs.createReadStream(file);
+  const stream = Readable.from(workbookFirst(file));
   const reader = new Utf8WorkbookReader(stream, {
     sharedStrings: 'cache',
     styles: 'cache',
@@ -343,10 +344,19 @@ interface ZipEntry {
   method: number;
   compressedSize: number;
   localHeaderOffset: number;
+  /** Its central-directory record, as stored. */
+  record: Buffer;
+}
+
+interface ZipDirectory {
+  entries: ZipEntry[];
+  cdOffset: number;
+  /** The end-of-central-directory record (with the archive comment), as stored. */
+  end: Buffer;
 }
 
 /** The zip's central directory (an xlsx is a zip), read from the end of the file. */
-async function zipEntries(file: string): Promise<ZipEntry[]> {
+async function zipDirectory(file: string): Promise<ZipDirectory> {
   const fd = await fs.promises.open(file, 'r');
   try {
     const { size } = await fd.stat();
@@ -373,18 +383,73 @@ async function zipEntries(file: string): Promise<ZipEntry[]> {
       const nameLen = cd.readUInt16LE(p + 28);
       const extraLen = cd.readUInt16LE(p + 30);
       const commentLen = cd.readUInt16LE(p + 32);
+      const length = 46 + nameLen + extraLen + commentLen;
       entries.push({
         name: cd.toString('utf8', p + 46, p + 46 + nameLen),
         method: cd.readUInt16LE(p + 10),
         compressedSize: cd.readUInt32LE(p + 20),
         localHeaderOffset: cd.readUInt32LE(p + 42),
+        record: Buffer.from(cd.subarray(p, p + length)),
       });
-      p += 46 + nameLen + extraLen + commentLen;
+      p += length;
     }
-    return entries;
+    return { entries, cdOffset, end: Buffer.from(tail.subarray(eocd)) };
   } finally {
     await fd.close();
   }
+}
+
+async function zipEntries(file: string): Promise<ZipEntry[]> {
+  return (await zipDirectory(file)).entries;
+}
+
+/** What exceljs's streaming reader must have read before any worksheet (see workbookFirst). */
+const BEFORE_SHEETS = ['[Content_Types].xml', '_rels/.rels', 'xl/_rels/workbook.xml.rels', 'xl/workbook.xml', 'xl/sharedStrings.xml', 'xl/styles.xml'];
+
+/**
+ * The xlsx's bytes with the workbook's parts before its worksheets. exceljs's streaming reader
+ * reads entries in stored order and parses a worksheet at once if the shared strings and
+ * relationships came before it, or after everything if not; either way it needs
+ * `xl/workbook.xml` by then, and exceljs's own writer (our template, a re-saved export) stores
+ * that part last. Reading such a file failed now and then ("Cannot read properties of undefined
+ * (reading 'sheets')", exceljs issue 3064), and always when the shared strings came first.
+ * The entries are copied as stored (compressed bytes, data descriptors) in the new order, with
+ * a central directory pointing at their new places. A file already in order (Excel's, WPS's),
+ * or one this does not understand (ZIP64), streams unchanged.
+ */
+export async function* workbookFirst(file: string, order: readonly string[] = BEFORE_SHEETS): AsyncGenerator<Buffer> {
+  let directory: ZipDirectory | null = null;
+  try {
+    directory = await zipDirectory(file);
+  } catch {
+    directory = null;
+  }
+  const rank = (name: string) => {
+    const k = order.indexOf(name);
+    return k < 0 ? order.length : k;
+  };
+  const stored = directory ? [...directory.entries].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset) : [];
+  const zip64 = !directory || directory.cdOffset === 0xffffffff || stored.some((e) => e.localHeaderOffset === 0xffffffff || e.compressedSize === 0xffffffff);
+  const inOrder = stored.every((e, i) => i === 0 || rank(stored[i - 1]!.name) <= rank(e.name));
+  if (zip64 || inOrder) {
+    yield* fs.createReadStream(file);
+    return;
+  }
+  // Each entry runs from its local header to the next entry's (or the central directory).
+  const spans = stored.map((e, i) => ({ entry: e, start: e.localHeaderOffset, end: i + 1 < stored.length ? stored[i + 1]!.localHeaderOffset : directory!.cdOffset }));
+  const ordered = spans.map((s, i) => ({ ...s, i })).sort((a, b) => rank(a.entry.name) - rank(b.entry.name) || a.i - b.i);
+  let at = 0;
+  const records: Buffer[] = [];
+  for (const s of ordered) {
+    const record = Buffer.from(s.entry.record);
+    record.writeUInt32LE(at, 42);
+    records.push(record);
+    if (s.end > s.start) yield* fs.createReadStream(file, { start: s.start, end: s.end - 1 });
+    at += s.end - s.start;
+  }
+  const end = Buffer.from(directory!.end);
+  end.writeUInt32LE(at, 16);
+  yield Buffer.concat([...records, end]);
 }
 
 async function countXlsxRows(file: string, headerRow: number): Promise<number | null> {
