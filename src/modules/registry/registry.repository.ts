@@ -242,6 +242,9 @@ async function withAreas(db: Executor, filter: PersonFilter): Promise<void> {
   filter.areas = [...areas].sort();
 }
 
+/** The filter conditions `activeSearch` answers; any other sends a search through person. */
+const ACTIVE_SEARCH_UNDERSTANDS = new Set<keyof PersonFilter>(['paths', 'areas', 'today', 'status', 'namePrefix', 'pinyinPrefix', 'addressLike']);
+
 /**
  * The common search (one name, pinyin or address prefix, active records, plain scope, by
  * address) answered from person_search alone: its indexes carry each match's path and status,
@@ -250,10 +253,14 @@ async function withAreas(db: Executor, filter: PersonFilter): Promise<void> {
  * search, which goes through person (`ordered`).
  */
 function activeSearch(db: Executor, filter: PersonFilter, sort: PersonSort, desc: boolean) {
-  const kinds = [filter.namePrefix, filter.pinyinPrefix, filter.addressLike, filter.nameContains].filter((x) => x !== undefined);
-  const plain =
-    !filter.departments?.length && !filter.idNumberIdx && !filter.phoneIdx && !filter.tail && !filter.tags?.length && !filter.gender && !filter.residenceType && !filter.bornBy && !filter.bornAfter;
-  if (sort !== 'address' || filter.status !== 'active' || !plain || kinds.length !== 1 || filter.nameContains !== undefined || filter.paths.length === 0) return null;
+  // Listed, not excluded: a condition added to PersonFilter later sends the search through person until this learns it.
+  const conditions = (Object.keys(filter) as (keyof PersonFilter)[]).filter((k) => {
+    const v = filter[k];
+    return v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0);
+  });
+  if (conditions.some((k) => !ACTIVE_SEARCH_UNDERSTANDS.has(k))) return null;
+  const kinds = [filter.namePrefix, filter.pinyinPrefix, filter.addressLike].filter((x) => x !== undefined);
+  if (sort !== 'address' || filter.status !== 'active' || kinds.length !== 1 || filter.paths.length === 0) return null;
   const matches = filter.namePrefix
     ? searchIds(db, filter, 'name', filter.namePrefix, true)
     : filter.pinyinPrefix

@@ -107,6 +107,13 @@ describe(`initials search by area (${DIALECT_LABEL})`, () => {
     expect(await names('grid02', '1-1-101')).toEqual([]);
   });
 
+  it('applies every other condition to a search', async () => {
+    const session = (sessions.street ??= await loginAs(app, 'street'));
+    const res = await app.inject({ method: 'GET', url: `/api/v1/people?pageSize=100&q=oy&gender=${encodeURIComponent('女')}`, headers: session.headers });
+    expect(res.statusCode, res.body).toBe(200);
+    expect((res.json() as { items: { name: string }[] }).items.map((i) => i.name).sort()).toEqual(['欧阳东', '欧阳格']);
+  });
+
   it('keeps an ended record out of an active search, and finds it among all records', async () => {
     const person = await platform.ctx.db.kysely.selectFrom('person').select('id').where('name', '=', '欧阳西').executeTakeFirstOrThrow();
     const staff = (sessions.xishan ??= await loginAs(app, 'xishan'));
