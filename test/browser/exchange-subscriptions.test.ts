@@ -49,8 +49,8 @@ describe('exchange subscriptions and consents in the console', () => {
     const form = page.locator('.ant-card').filter({ hasText: '新建变更订阅' });
     // Events offered: the mandate's tag changes and the client's one life event (death), not births.
     await form.getByLabel('变更').click();
-    const events = await page.locator('.ant-select-dropdown:visible .ant-select-item-option').allInnerTexts();
-    expect(events).toEqual(['获得标签', '失去标签', '死亡']);
+    // The dropdown opens after the click returns: poll until it has drawn its options.
+    await expect.poll(() => page.locator('.ant-select-dropdown:visible .ant-select-item-option').allInnerTexts()).toEqual(['获得标签', '失去标签', '死亡']);
     await page.locator('.ant-select-dropdown:visible .ant-select-item-option').getByText('获得标签', { exact: true }).click();
     await form.getByLabel('标签').click();
     await page.locator('.ant-select-dropdown:visible .ant-select-item-option').getByText('低保', { exact: true }).click();
@@ -160,6 +160,15 @@ describe('exchange subscriptions and consents in the console', () => {
   });
 
   it('keeps the consent screen and subscription buttons from those without the right', async () => {
+    // Its own subscription, so this test does not lean on the first one having passed.
+    const admin = await loginAs(server.app, 'admin');
+    const added = await server.app.inject({
+      method: 'POST',
+      url: `/api/v1/exchange/clients/${clientId}/subscriptions`,
+      headers: admin.headers,
+      payload: { event: 'tag.lost', tags: ['特困'], orgNodeId: server.fixture.nodes.city.id, url: 'http://127.0.0.1:9/lost', purpose: '特困对象退出同步' },
+    });
+    expect(added.statusCode, added.body).toBe(201);
     const { page, errors } = await openSession(browser, DESKTOP);
     await consoleLoginAs(page, server.url, 'civil');
     expect(await page.getByTestId('side-menu').getByText('居民授权共享', { exact: true }).count()).toBe(0);
@@ -167,7 +176,7 @@ describe('exchange subscriptions and consents in the console', () => {
     await page.getByTestId('consent-no-right').waitFor();
     await page.goto(`${server.url}/console/exchange/${clientId}`);
     await page.getByRole('tab', { name: '变更订阅' }).click();
-    await page.getByTestId('subscriptions').getByText('获得标签：低保').waitFor();
+    await page.getByTestId('subscriptions').getByText('失去标签：特困').waitFor();
     expect(await page.getByText('新建变更订阅').count()).toBe(0);
     expect(await page.getByRole('button', { name: /暂\s?停/ }).count()).toBe(0);
     expect(errors).toEqual([]);
