@@ -16,11 +16,12 @@ import type { Actor } from '../../platform/policy/actor.js';
 import { schedule } from '../../platform/scheduler/jobs.js';
 import { loadActor } from '../../platform/auth/auth.service.js';
 import { activePeopleByIdNumbers } from '../registry/registry.facts.js';
+import { setPoliticalStatusFromParty } from '../registry/registry.writes.js';
 import { audit, beijingDay } from './party.common.js';
 import { canKeepRolls } from './party.policy.js';
 import * as repo from './organisations.repository.js';
 import { PARTY_POSTS } from './organisations.schema.js';
-import { loadOrg } from './organisations.service.js';
+import { loadOrg, POLITICAL_STATUS_OF } from './organisations.service.js';
 import type { MemberCategory } from './organisations.table.js';
 
 /**
@@ -549,6 +550,7 @@ async function writeChunk(
         counts.updated++;
         r.posts = newPosts;
       }
+      await setPoliticalStatusFromParty(ctx, trx, importer, person.personId, POLITICAL_STATUS_OF[r.category], { reason: `党员名册导入：${branch.name}`, meta: {} });
       const posts = r.posts.map((post) => ({ id: newId(), member_id: memberId, org_id: postOrg(post)!, post, from_on: today, to_on: null, created_at: now }));
       await repo.insertPosts(trx, posts);
       for (const p of posts) if (p.post === '书记' || p.post === '党小组组长') heldSingles.push({ id: p.id, org_id: p.org_id, post: p.post, from_on: p.from_on, member_id: memberId, person_id: person.personId });

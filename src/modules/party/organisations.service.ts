@@ -8,6 +8,7 @@ import { newId } from '../../platform/ids.js';
 import type { Actor } from '../../platform/policy/actor.js';
 import { scopePaths } from '../../platform/policy/actor.js';
 import { activePeopleByIdNumbers, peopleBriefs, residentFacts } from '../registry/registry.facts.js';
+import { setPoliticalStatusFromParty, type PartyPoliticalStatus } from '../registry/registry.writes.js';
 import { audit, beijingDay, CATEGORY_LABELS, ORG_KIND_LABELS, PARENT_KINDS } from './party.common.js';
 import { canDecideOrg, canKeepRolls, canReadOrg, canRunOrg, LEADING_POSTS, PARTY_MANAGE, PARTY_READ, type Leadership } from './party.policy.js';
 import * as repo from './organisations.repository.js';
@@ -406,6 +407,11 @@ function postRows(memberId: string, posts: { orgId: string; post: string; fromOn
   return posts.map((p) => ({ id: newId(), member_id: memberId, org_id: p.orgId, post: p.post, from_on: p.fromOn ?? today, to_on: null, created_at: at }));
 }
 
+/** 政治面貌 in the registry follows the rolls (entered once, here): the member's category. */
+export const POLITICAL_STATUS_OF: Record<MemberCategory, PartyPoliticalStatus> = { full: '中共党员', probationary: '中共预备党员' };
+/** Leaving the party itself (not moving, not dying: the registry records a death) makes the person 群众. */
+const LEAVES_THE_PARTY: readonly string[] = ['出党', '停止党籍'];
+
 /** Puts a registry person on a branch's rolls (or back on them, for someone who left). */
 export async function addMember(ctx: PlatformContext, actor: Actor, input: MemberInput, meta: RequestMeta) {
   const db = ctx.db.kysely;
@@ -445,6 +451,7 @@ export async function addMember(ctx: PlatformContext, actor: Actor, input: Membe
         await repo.insertMember(trx, { id, person_id: personId, ...fields, source: 'manual', version: 1, created_by: actor.userId, created_at: now });
       }
       await repo.insertPosts(trx, postRows(id, input.posts, today, now));
+      await setPoliticalStatusFromParty(ctx, trx, actor, personId, POLITICAL_STATUS_OF[input.category], { reason: `列入${branch.name}党员名册`, meta });
       await appendAudit(
         ctx.db,
         audit(actor, meta, { action: 'party.member.add', targetType: 'party_member', targetId: id, orgNodeId: branch.org_node_id, details: { branch: branch.id, group: group?.id ?? null, category: input.category, posts: input.posts.map((p) => p.post), again: !!existing } }),
@@ -483,6 +490,10 @@ export async function updateMember(ctx: PlatformContext, actor: Actor, id: strin
   }
   await ctx.db.kysely.transaction().execute(async (trx) => {
     if (!(await repo.updateMember(trx, m.id, patch.expectedVersion, set))) throw conflict('PARTY_MEMBER_STALE');
+    if (category !== m.category) {
+      const why = category === 'full' ? `${branch.name}：预备党员转正（${confirmedOn}）` : `${branch.name}：党员类别更正`;
+      await setPoliticalStatusFromParty(ctx, trx, actor, m.person_id, POLITICAL_STATUS_OF[category], { reason: why, meta });
+    }
     const changes: Record<string, unknown> = {};
     for (const k of ['group_id', 'category', 'joined_on', 'confirmed_on', 'is_mobile', 'mobile_location'] as const) if (set[k] !== undefined && set[k] !== m[k]) changes[k] = { from: m[k], to: set[k] };
     await appendAudit(ctx.db, audit(actor, meta, { action: m.category === 'probationary' && category === 'full' ? 'party.member.confirm' : 'party.member.update', targetType: 'party_member', targetId: m.id, orgNodeId: branch.org_node_id, details: changes }), trx);
@@ -532,6 +543,9 @@ export async function endMember(ctx: PlatformContext, actor: Actor, id: string, 
       posts.map((p) => p.id),
       input.endedOn,
     );
+    if (LEAVES_THE_PARTY.includes(input.reason)) {
+      await setPoliticalStatusFromParty(ctx, trx, actor, m.person_id, '群众', { reason: `${branch.name}：${input.reason}（${input.endedOn}）`, meta });
+    }
     await appendAudit(ctx.db, audit(actor, meta, { action: 'party.member.end', targetType: 'party_member', targetId: m.id, orgNodeId: branch.org_node_id, details: { reason: input.reason, endedOn: input.endedOn } }), trx);
   });
   return getMember(ctx, actor, id, meta);

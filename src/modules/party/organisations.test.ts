@@ -268,6 +268,11 @@ describe(`party organisations and members 党组织与党员 (${DIALECT_LABEL})`
     expect(JSON.stringify(done.rejections.items)).not.toContain(R.zhu.idNumber);
     const wu = ((await call('xishan', 'GET', `/api/v1/party/members?q=${encodeURIComponent('吴晓东')}`)).json() as { items: Member[] }).items[0]!;
     expect(wu).toMatchObject({ orgName: '第二党支部', joinedOn: '2012-07-01', confirmedOn: '2013-07-01', isMobile: true, mobileLocation: '上海市浦东新区', posts: [expect.objectContaining({ post: '宣传委员' })] });
+    // The import is the party's word on 政治面貌: the registry follows, with the source in the history.
+    expect((await platform.ctx.db.kysely.selectFrom('person').select('political_status').where('id', '=', pf.people.wu).executeTakeFirstOrThrow()).political_status).toBe('中共党员');
+    expect(await platform.ctx.db.kysely.selectFrom('person_change').select(['new_value', 'source', 'reason']).where('person_id', '=', pf.people.wu).where('field', '=', 'politicalStatus').execute()).toEqual([
+      { new_value: '中共党员', source: 'party', reason: '党员名册导入：第二党支部' },
+    ]);
     const wang = ((await call('xishan', 'GET', `/api/v1/party/members?q=${encodeURIComponent('王秀英')}`)).json() as { items: Member[] }).items[0]!;
     expect(wang).toMatchObject({ joinedOn: '1975-07-01', confirmedOn: '1976-07-01', posts: [expect.objectContaining({ post: '组织委员' })] });
     // The report: 行号, 原因, then the row as read (numbers masked).

@@ -13,10 +13,11 @@ import { notify } from '../../platform/notify/notify.service.js';
 import type { Actor } from '../../platform/policy/actor.js';
 import { canAt, scopePaths } from '../../platform/policy/actor.js';
 import { residentFacts } from '../registry/registry.facts.js';
+import { setPoliticalStatusFromParty } from '../registry/registry.writes.js';
 import { addDays, audit, beijingDay, dayEnd, type Label } from './party.common.js';
 import { canDecideOrg, canReadOrg, canRunOrg, leads, LEADING_POSTS, PARTY_COMMITTEE, PARTY_READ, type Leadership } from './party.policy.js';
 import * as orgRepo from './organisations.repository.js';
-import { checkDates, committeeOf, leadershipOf, loadOrg, myMember, personForRolls } from './organisations.service.js';
+import { checkDates, committeeOf, leadershipOf, loadOrg, myMember, personForRolls, POLITICAL_STATUS_OF } from './organisations.service.js';
 import * as repo from './transfers.repository.js';
 import type { TransferInInput, TransferOutInput } from './transfers.schema.js';
 import type { TransferState } from './transfers.table.js';
@@ -554,6 +555,7 @@ async function complete(ctx: PlatformContext, trx: Transaction<Database>, actor:
     memberId = newId();
     await orgRepo.insertMember(trx, { id: memberId, person_id: t.person_id, ...fields, source: 'transfer_in', version: 1, created_by: actor.userId, created_at: nowIso });
   }
+  await setPoliticalStatusFromParty(ctx, trx, actor, t.person_id, POLITICAL_STATUS_OF[t.category], { reason: `组织关系转入${to.name}（自${t.from_org_name}）`, meta });
   await trx.updateTable('party_transfer').set({ member_id: memberId }).where('id', '=', t.id).execute();
   await appendAudit(ctx.db, audit(actor, meta, { action: 'party.member.transferred-in', targetType: 'party_member', targetId: memberId, details: { transfer: t.id, from: t.from_org_name, branch: to.id } }), trx);
   return { ...t, member_id: memberId };

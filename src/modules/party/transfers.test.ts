@@ -149,6 +149,10 @@ describe(`organisation-relation transfers 组织关系转接 (${DIALECT_LABEL})`
     expect(t.state).toBe('completed');
     const m = await member(t.memberId!);
     expect(m).toMatchObject({ person_id: pf.people.wu, org_id: pf.orgs.branch2, category: 'full', joined_on: '2012-07-01', confirmed_on: '2013-07-01', source: 'transfer_in', status: 'active' });
+    // The registry's 政治面貌 follows the receipt, in the secretary's name.
+    expect(await platform.ctx.db.kysely.selectFrom('person_change').select(['new_value', 'source', 'reason', 'actor_name']).where('person_id', '=', pf.people.wu).where('field', '=', 'politicalStatus').execute()).toEqual([
+      { new_value: '中共党员', source: 'party', reason: `组织关系转入第二党支部（自${body.fromOrgName}）`, actor_name: '第二党支部书记 陆美芳' },
+    ]);
     // Someone already on the rolls cannot be received again.
     const twice = await call('sec2', 'POST', '/api/v1/party/transfers/in', body);
     expect(twice.statusCode).toBe(409);

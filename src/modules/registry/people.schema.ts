@@ -146,7 +146,7 @@ export const ZPersonChange = z.object({
   oldValue: z.string().nullable(),
   newValue: z.string().nullable(),
   reason: z.string().nullable(),
-  source: z.enum(['form', 'import', 'correction', 'system']),
+  source: z.enum(['form', 'import', 'correction', 'system', 'party']),
   actorName: z.string().nullable(),
   at: z.string(),
 });

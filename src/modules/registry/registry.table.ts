@@ -78,7 +78,7 @@ export interface PersonChangeTable {
   old_value: string | null;
   new_value: string | null;
   reason: string | null;
-  source: 'form' | 'import' | 'correction' | 'system';
+  source: 'form' | 'import' | 'correction' | 'system' | 'party';
   actor_id: string | null;
   actor_name: string | null;
   at: string;

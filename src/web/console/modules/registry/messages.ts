@@ -152,6 +152,7 @@ addMessages({
   'reg.history.source.import': { 'zh-CN': '导入', en: 'Import' },
   'reg.history.source.correction': { 'zh-CN': '居民更正', en: 'Correction' },
   'reg.history.source.system': { 'zh-CN': '系统', en: 'System' },
+  'reg.history.source.party': { 'zh-CN': '党员名册', en: 'Party rolls' },
   'reg.history.field.endDate': { 'zh-CN': '注销日期', en: 'End date' },
   'reg.history.field.dwelling': { 'zh-CN': '房屋', en: 'Dwelling' },
   'reg.history.field.household': { 'zh-CN': '户', en: 'Household' },

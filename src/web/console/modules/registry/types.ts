@@ -103,7 +103,7 @@ export interface PersonChange {
   oldValue: string | null;
   newValue: string | null;
   reason: string | null;
-  source: 'form' | 'import' | 'correction' | 'system';
+  source: 'form' | 'import' | 'correction' | 'system' | 'party';
   actorName: string | null;
   at: string;
 }
