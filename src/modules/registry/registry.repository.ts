@@ -228,7 +228,9 @@ const countedBySearch = new WeakMap<PersonFilter, number>();
 
 /** The areas of a search's paths (one query for their nodes, one for the areas under those above a community). */
 async function withAreas(db: Executor, filter: PersonFilter): Promise<void> {
-  if (!(filter.pinyinPrefix || filter.namePrefix || filter.addressLike) || filter.areas) return;
+  // An address pattern without a building number scans the paths' rows (addressIds): no areas.
+  const readsAreaFirst = filter.pinyinPrefix || filter.namePrefix || (filter.addressLike && addressNumberPrefix(filter.addressLike));
+  if (!readsAreaFirst || filter.areas) return;
   const paths = searchPaths(filter);
   const ids = [...new Set(paths.flatMap((p) => p.split('/').filter(Boolean)))];
   const kinds = new Map<string, string>();

@@ -5,7 +5,7 @@ import { loginAs, type Session } from '../../../test/helpers/http.js';
 import type { LinliApp } from '../../platform/http/app.js';
 import { newNodeRow } from '../../platform/org/org.service.js';
 import { insertNodes } from '../../platform/org/org.repository.js';
-import { insertPeople } from './registry.repository.js';
+import { insertPeople, listPeople, type PersonFilter } from './registry.repository.js';
 import { personRow, type NewPerson } from './registry.service.js';
 import { areaPathOf, areasOfScope, reindexAll } from './search.index.js';
 
@@ -105,6 +105,21 @@ describe(`initials search by area (${DIALECT_LABEL})`, () => {
     expect(await names('street', '1-1-101')).toContain('欧阳西');
     expect(await names('xishan', '1幢1单元101')).toContain('欧阳西');
     expect(await names('grid02', '1-1-101')).toEqual([]);
+  });
+
+  it('looks the areas up only for a search that reads an index beginning with them', async () => {
+    const db = platform.ctx.db.kysely;
+    const scope = { paths: [fx.nodes.street.path], status: 'active' as const };
+    const numbered: PersonFilter = { ...scope, addressLike: '%#1-1-101#%' };
+    expect((await listPeople(db, numbered, { limit: 10, offset: 0 })).map((p) => p.name)).toEqual(['欧阳西']);
+    expect(numbered.areas).toEqual([fx.nodes.street.path, fx.nodes.dongshan.path, fx.nodes.xishan.path].sort());
+    // No building number: the address scan reads the scope's path range, so no areas are asked for.
+    const words: PersonFilter = { ...scope, addressLike: '%1幢%' };
+    await listPeople(db, words, { limit: 10, offset: 0 });
+    expect(words.areas).toBeUndefined();
+    const browse: PersonFilter = { ...scope };
+    await listPeople(db, browse, { limit: 10, offset: 0 });
+    expect(browse.areas).toBeUndefined();
   });
 
   it('applies every other condition to a search', async () => {
