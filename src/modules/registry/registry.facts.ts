@@ -5,6 +5,7 @@ import { prefixEnd } from '../../platform/db/dialect.js';
 import * as peopleRepo from './people.repository.js';
 import { placeLabel } from './people.write.js';
 import type { PiiCipher } from '../../platform/crypto/pii.js';
+import type { IdType } from './registry.table.js';
 import { BLIND_ID_NUMBER, maskedIdNumber, maskedPhone } from './registry.service.js';
 import { FIELD_LABELS } from './corrections.service.js';
 import { lit, nullInt, nullText, openWhen, type DemandSource } from '../../platform/demands/demand-source.js';
@@ -22,6 +23,8 @@ export interface ResidentFacts {
   name: string;
   gender: string | null;
   birthDate: string | null;
+  /** 居民身份证, 港澳台居民居住证, 外国人永久居留身份证 or 护照. */
+  idType: IdType;
   idMasked: string | null;
   idEnc: string | null;
   phoneMasked: string | null;
@@ -54,6 +57,7 @@ export async function residentFacts(db: Executor, personId: string): Promise<Res
     name: person.name,
     gender: person.gender ?? null,
     birthDate: person.birth_date,
+    idType: person.id_type,
     idMasked: maskedIdNumber(person),
     idEnc: person.id_number_enc,
     phoneMasked: maskedPhone(person),

@@ -155,11 +155,6 @@ async function homeOnPath(ctx: PlatformContext, path: string): Promise<{ id: str
   return byPathLength[0];
 }
 
-/** 港澳台居民居住证 numbers start 810000 / 820000 / 830000; everyone else in the registry holds a 居民身份证. */
-function idTypeFromRegistry(idMasked: string | null): (typeof ID_TYPES)[number] {
-  return idMasked && /^8[123]/.test(idMasked) ? '港澳台居民居住证' : '居民身份证';
-}
-
 function checkIdentity(ctx: PlatformContext, identity: NonNullable<RegisterSelfInput['identity']>) {
   let idNumber = identity.idNumber.toUpperCase().replace(/\s+/g, '');
   if (identity.idType === '居民身份证') {
@@ -223,7 +218,7 @@ export async function registerSelf(ctx: PlatformContext, actor: Actor, input: Re
   if (facts) {
     const home = await homeOnPath(ctx, facts.orgPath);
     if (!home) throw badRequest('VOLUNTEER_NO_COMMUNITY');
-    row = { ...base, org_node_id: home.id, org_path: home.path, person_id: facts.personId, name: facts.name, id_type: input.idType ?? idTypeFromRegistry(facts.idMasked), id_number_enc: null, id_number_idx: null, id_masked: null, phone_enc: null, phone_masked: null };
+    row = { ...base, org_node_id: home.id, org_path: home.path, person_id: facts.personId, name: facts.name, id_type: input.idType ?? facts.idType, id_number_enc: null, id_number_idx: null, id_masked: null, phone_enc: null, phone_masked: null };
   } else {
     if (!input.identity) throw badRequest('VOLUNTEER_IDENTITY_REQUIRED');
     const grant = actor.grants.filter((g) => g.role === 'resident' || g.role === 'volunteer').sort((a, b) => b.orgPath.length - a.orgPath.length)[0];
@@ -267,7 +262,7 @@ export async function registerByStaff(ctx: PlatformContext, actor: Actor, input:
     if (existing) throw conflict('VOLUNTEER_ALREADY_REGISTERED', { number: existing.number });
     const account = await repo.accountOfPerson(db, facts.personId);
     const taken = account ? await repo.volunteerOfUser(db, account.id) : undefined;
-    row = { ...base, user_id: account && !taken ? account.id : null, person_id: facts.personId, name: facts.name, id_type: input.idType ?? idTypeFromRegistry(facts.idMasked), id_number_enc: null, id_number_idx: null, id_masked: null, phone_enc: null, phone_masked: null };
+    row = { ...base, user_id: account && !taken ? account.id : null, person_id: facts.personId, name: facts.name, id_type: input.idType ?? facts.idType, id_number_enc: null, id_number_idx: null, id_masked: null, phone_enc: null, phone_masked: null };
   } else {
     row = { ...base, user_id: null, person_id: null, ...checkIdentity(ctx, input.identity!) };
   }

@@ -7,6 +7,8 @@ import type { PlatformContext } from '../../platform/context.js';
 import { openDatabase } from '../../platform/db/database.js';
 import { renderQrPng } from '../../platform/qr/qr.js';
 import * as volunteers from './volunteers.service.js';
+import { insertPeople } from '../registry/registry.repository.js';
+import { personRow } from '../registry/registry.service.js';
 import { meta, volunteersKit, type Kit } from './volunteers.testkit.js';
 
 describe(`volunteers and teams 志愿者与队伍 (${DIALECT_LABEL})`, () => {
@@ -86,6 +88,16 @@ describe(`volunteers and teams 志愿者与队伍 (${DIALECT_LABEL})`, () => {
     // A grid worker does not keep the register; a resident neither.
     expect((await k.call('grid01', 'GET', '/api/v1/volunteers')).statusCode).toBe(403);
     expect((await k.call('resident01', 'GET', '/api/v1/volunteers')).statusCode).toBe(403);
+  });
+
+  it('takes the ID type of a registry person from the registry (a passport holder is not written down as holding a 居民身份证)', async () => {
+    const at = k.platform.ctx.now().toISOString();
+    const row = personRow(k.platform.ctx, { name: '安娜', idType: '护照', idNumber: 'E12345678', gender: '女', birthDate: '1990-03-08', residenceType: '境外人员', orgPath: k.fx.nodes.grid01.path }, at);
+    await insertPeople(k.platform.ctx.db.kysely, [row]);
+    const res = await k.call('xishan', 'POST', '/api/v1/volunteers', { orgNodeId: k.fx.nodes.xishan.id, personId: row.id, skills: ['外语'], availability: ['周末'], consentOnPaper: true });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ name: '安娜', idType: '护照' });
+    expect((await k.platform.ctx.db.kysely.selectFrom('volunteer').select('id_type').where('person_id', '=', row.id).executeTakeFirstOrThrow()).id_type).toBe('护照');
   });
 
   it('keeps teams with leaders; supervision-team members file observations that staff turn into one grid event', async () => {
