@@ -438,5 +438,6 @@ export async function warnLateDisclosures(ctx: PlatformContext): Promise<number>
 registerAttachmentAccess(FILE_PURPOSE, async (ctx, actor, attachment) => {
   const ids = await attachmentOwners(ctx.db.kysely, attachment.id, 'disclosure_item');
   const rows = ids.length ? await ctx.db.kysely.selectFrom('disclosure_item').select(['org_path', 'status']).where('id', 'in', ids).execute() : [];
-  return rows.some((r) => r.status === 'published' || canAt(actor, DISCLOSURE_MANAGE, r.org_path));
+  if (rows.some((r) => r.status === 'published')) return 'published';
+  return rows.some((r) => canAt(actor, DISCLOSURE_MANAGE, r.org_path));
 });

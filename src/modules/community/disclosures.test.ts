@@ -95,6 +95,10 @@ describe(`public disclosure 居务公开 (${DIALECT_LABEL})`, () => {
     // Published attachments are public; a file of another item is not served through this one.
     expect((await call(null, 'GET', `/api/v1/public/disclosures/${d.id}/attachments/${clean}`)).statusCode).toBe(200);
     expect((await call(null, 'GET', `/api/v1/public/disclosures/${d.id}/attachments/${xlsx}`)).statusCode).toBe(404);
+    // Through the files endpoint too, a published attachment is opened without an audit row (it is no one's papers).
+    const reads = await countAudit(platform.ctx.db, 'files.attachment.read');
+    expect((await call('resident01', 'GET', `/api/v1/files/${clean}`)).statusCode).toBe(200);
+    expect(await countAudit(platform.ctx.db, 'files.attachment.read')).toBe(reads);
   });
 
   it('keeps a calendar and warns once when a quarter is not disclosed on time', async () => {

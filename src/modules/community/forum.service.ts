@@ -907,11 +907,10 @@ export async function removeWord(ctx: PlatformContext, actor: Actor, id: string,
   return { ok: true as const };
 }
 
-// Pictures of a post open for those who may see the post: readers of its group once published,
-// its author, and the moderators of its subtree.
+// Pictures of a post open for those who may see the post: readers of its group once published
+// (a published picture, not audited), its author, and the moderators of its subtree.
 registerAttachmentAccess(FORUM_FILE_PURPOSE, async (ctx, actor, attachment) => {
   const posts = await repo.postsWithImage(ctx.db.kysely, attachment.id);
-  return posts.some(
-    (p) => p.author_user_id === actor.userId || (p.status !== 'deleted' && canModerate(actor, p.org_path)) || (p.status === 'published' && canReadGroupPath(actor, p.group_path)),
-  );
+  if (posts.some((p) => p.status === 'published' && canReadGroupPath(actor, p.group_path))) return 'published';
+  return posts.some((p) => p.author_user_id === actor.userId || (p.status !== 'deleted' && canModerate(actor, p.org_path)));
 });

@@ -148,9 +148,19 @@ describe(`forum 兴趣社区 (${DIALECT_LABEL})`, () => {
     const created = await ok<Post & { images: { url: string }[] }>('resident01', 'POST', `/api/v1/forum/groups/${groupId}/posts`, { title: '我的作品', body, imageIds: [mine] }, 201);
     expect(created.html).toBe(`<p>我的字</p><img src="/api/v1/files/${mine}" />`);
     expect(created.images).toEqual([{ id: mine, url: `/api/v1/files/${mine}` }]);
+    // A published post's picture is published: its readers open it without an audit row per thumbnail.
+    const reads = await countAudit(platform.ctx.db, 'files.attachment.read');
     expect((await call('neighbour', 'GET', `/api/v1/files/${mine}`)).statusCode).toBe(200);
+    expect(await countAudit(platform.ctx.db, 'files.attachment.read')).toBe(reads);
     // 东山社区's resident does not read 西山社区's groups.
     expect((await call('dsresident', 'GET', `/api/v1/files/${mine}`)).statusCode).toBe(404);
+    // A held post's picture is no one's to see but its author and the moderators, whose reads are audited.
+    const heldPicture = await upload('resident01', png);
+    const held = await post('resident01', '在家动动手指就能刷单，详情私聊', '分享', [heldPicture]);
+    expect([held.statusCode, held.json().status]).toEqual([201, 'pending']);
+    expect((await call('neighbour', 'GET', `/api/v1/files/${heldPicture}`)).statusCode).toBe(404);
+    expect((await call('grid01', 'GET', `/api/v1/files/${heldPicture}`)).statusCode).toBe(200);
+    expect(await countAudit(platform.ctx.db, 'files.attachment.read')).toBe(reads + 1);
   });
 
   it('holds a post with a review-level word until a moderator of its subtree approves it', async () => {

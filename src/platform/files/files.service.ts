@@ -30,7 +30,13 @@ export type Attachment = AttachmentTable;
  * handling a service application may open its materials). The owner, and staff holding
  * `org.read` on the file's node, always may.
  */
-type AccessCheck = (ctx: PlatformContext, actor: Actor, attachment: Attachment) => Promise<boolean>;
+/**
+ * `'published'`: the file is part of something its module has published to this reader (a
+ * forum post's picture, a disclosure's attachment): opening it is not a read of someone's
+ * papers, so it is not audited (a forum page would write a row per thumbnail).
+ */
+export type AccessAnswer = boolean | 'published';
+type AccessCheck = (ctx: PlatformContext, actor: Actor, attachment: Attachment) => Promise<AccessAnswer>;
 const accessChecks = new Map<string, AccessCheck[]>();
 /** Purposes whose files are someone else's personal data even to the uploader (staff uploading a resident's signed form). */
 const ownerChecked = new Set<string>();
@@ -176,14 +182,14 @@ export async function storeAttachment(ctx: PlatformContext, actor: Actor, input:
 /**
  * The attachment if the actor may open it: its owner, staff with `org.read` on its node, or a
  * module's check for its purpose. Anyone else is told it does not exist. Reads by anyone but the
- * owner are audited, so a resident can see who opened their papers; for an `ownerChecked`
- * purpose the owner is checked and audited as well.
+ * owner are audited, so a resident can see who opened their papers (a published file excepted:
+ * see `AccessAnswer`); for an `ownerChecked` purpose the owner is checked and audited as well.
  */
 export async function getAttachmentFor(ctx: PlatformContext, actor: Actor, id: string, meta: RequestMeta): Promise<Attachment> {
   const row = await ctx.db.kysely.selectFrom('attachment').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound('ATTACHMENT_NOT_FOUND');
   if (row.owner_user_id === actor.userId && !ownerChecked.has(row.purpose)) return row;
-  let allowed = false;
+  let allowed: AccessAnswer = false;
   if (row.org_node_id) {
     const node = await getNode(ctx.db.kysely, row.org_node_id);
     allowed = !!node && canAt(actor, 'org.read', node.path);
@@ -193,6 +199,7 @@ export async function getAttachmentFor(ctx: PlatformContext, actor: Actor, id: s
     allowed = await check(ctx, actor, row);
   }
   if (!allowed) throw notFound('ATTACHMENT_NOT_FOUND');
+  if (allowed === 'published') return row;
   await appendAudit(ctx.db, {
     actorId: actor.userId,
     actorName: actor.username,
