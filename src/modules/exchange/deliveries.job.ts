@@ -4,6 +4,7 @@ import type { PlatformContext } from '../../platform/context.js';
 import { appendAudit } from '../../platform/audit/audit.js';
 import { maskSensitiveText } from '../../platform/crypto/mask.js';
 import type { Executor } from '../../platform/db/database.js';
+import { claimDueRows } from '../../platform/db/lease.js';
 import { parseJson } from '../../platform/db/dialect.js';
 import { newId } from '../../platform/ids.js';
 import type { JobHandlerDefinition } from '../../platform/module.js';
@@ -233,10 +234,7 @@ export async function deliverDue(ctx: PlatformContext, opts: DeliverOptions = {}
   const backoff = opts.backoffMs ?? deliveryBackoff;
   const now = ctx.now();
   const leaseUntil = new Date(now.getTime() + (opts.leaseMs ?? 5 * 60_000)).toISOString();
-  const postgres = ctx.db.dialect === 'postgres';
-  const claims = postgres
-    ? await db.transaction().execute((trx) => repo.claimDue(trx, true, now.toISOString(), leaseUntil, opts.batchSize ?? 100))
-    : await repo.claimDue(db, false, now.toISOString(), leaseUntil, opts.batchSize ?? 100);
+  const claims = await claimDueRows(ctx.db, 'exchange_delivery', { now: now.toISOString(), leaseUntil, limit: opts.batchSize ?? 100 });
   const report: DeliverReport = { claimed: claims.length, delivered: 0, retrying: 0, dead: 0 };
   if (claims.length === 0) return report;
   const attemptOf = new Map(claims.map((c) => [c.id, c.attempt]));

@@ -128,43 +128,6 @@ export function listDeliveries(db: Executor, subscriptionIds: string[], status: 
   return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute();
 }
 
-/** Due deliveries, claimed for `leaseUntil` (SKIP LOCKED on PostgreSQL; a guarded update on SQLite). */
-export async function claimDue(db: Executor, postgres: boolean, now: string, leaseUntil: string, limit: number): Promise<{ id: string; attempt: number }[]> {
-  if (postgres) {
-    const due = await db
-      .selectFrom('exchange_delivery')
-      .select(['id', 'attempts'])
-      .where('status', '=', 'pending')
-      .where('next_attempt_at', '<=', now)
-      .orderBy('next_attempt_at')
-      .limit(limit)
-      .forUpdate()
-      .skipLocked()
-      .execute();
-    if (due.length === 0) return [];
-    await db
-      .updateTable('exchange_delivery')
-      .set({ attempts: sql`attempts + 1`, next_attempt_at: leaseUntil })
-      .where('id', 'in', due.map((d) => d.id))
-      .execute();
-    return due.map((d) => ({ id: d.id, attempt: Number(d.attempts) + 1 }));
-  }
-  const due = await db.selectFrom('exchange_delivery').select(['id', 'attempts']).where('status', '=', 'pending').where('next_attempt_at', '<=', now).orderBy('next_attempt_at').limit(limit).execute();
-  const claims: { id: string; attempt: number }[] = [];
-  for (const d of due) {
-    const res = await db
-      .updateTable('exchange_delivery')
-      .set({ attempts: d.attempts + 1, next_attempt_at: leaseUntil })
-      .where('id', '=', d.id)
-      .where('status', '=', 'pending')
-      .where('attempts', '=', d.attempts)
-      .where('next_attempt_at', '<=', now)
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) === 1) claims.push({ id: d.id, attempt: d.attempts + 1 });
-  }
-  return claims;
-}
-
 export function deliveriesWithSubscription(db: Executor, ids: string[]) {
   return db
     .selectFrom('exchange_delivery as d')

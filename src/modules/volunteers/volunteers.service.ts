@@ -18,7 +18,6 @@ import { minutesOf } from './hours.accounts.js';
 import { VOLUNTEER_MANAGE } from './volunteers.policy.js';
 import * as repo from './volunteers.repository.js';
 import type { RegisterByStaffInput, RegisterSelfInput, VolunteerView } from './volunteers.schema.js';
-import { ID_TYPES } from './volunteers.schema.js';
 import type { TeamKind, TeamRole, VolunteerTable } from './volunteers.table.js';
 
 /**

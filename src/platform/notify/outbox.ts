@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import type { PlatformContext } from '../context.js';
 import { maskSensitiveText } from '../crypto/mask.js';
+import { claimDueRows, type Claim } from '../db/lease.js';
 import { PermanentDeliveryError, type NotificationChannel, type OutboundMessage } from './channels.js';
 import './notify.table.js';
 
@@ -30,11 +30,6 @@ export interface DeliveryReport {
 
 /** 1 min, 4 min, 16 min, 64 min … capped at 6 h. */
 export const defaultBackoff = (attempt: number) => Math.min(60_000 * 4 ** (attempt - 1), 6 * 3600_000);
-
-interface Claim {
-  id: string;
-  attempt: number;
-}
 
 /**
  * Delivers the notification outbox through the channel adapters, with retries and back-off.
@@ -115,53 +110,8 @@ export class OutboxDispatcher {
     }
   }
 
-  private async claim(ctx: PlatformContext): Promise<Claim[]> {
-    const db = ctx.db.kysely;
+  private claim(ctx: PlatformContext): Promise<Claim[]> {
     const now = ctx.now();
-    const nowIso = now.toISOString();
-    const leaseUntil = new Date(now.getTime() + this.leaseMs).toISOString();
-    if (ctx.db.dialect === 'postgres') {
-      return db.transaction().execute(async (trx) => {
-        const due = await trx
-          .selectFrom('notification_outbox')
-          .select(['id', 'attempts'])
-          .where('status', '=', 'pending')
-          .where('next_attempt_at', '<=', nowIso)
-          .orderBy('next_attempt_at')
-          .limit(this.batchSize)
-          .forUpdate()
-          .skipLocked()
-          .execute();
-        if (due.length === 0) return [];
-        await trx
-          .updateTable('notification_outbox')
-          .set({ attempts: sql`attempts + 1`, next_attempt_at: leaseUntil })
-          .where('id', 'in', due.map((d) => d.id))
-          .execute();
-        return due.map((d) => ({ id: d.id, attempt: Number(d.attempts) + 1 }));
-      });
-    }
-    const due = await db
-      .selectFrom('notification_outbox')
-      .select(['id', 'attempts'])
-      .where('status', '=', 'pending')
-      .where('next_attempt_at', '<=', nowIso)
-      .orderBy('next_attempt_at')
-      .limit(this.batchSize)
-      .execute();
-    const claims: Claim[] = [];
-    for (const d of due) {
-      // Wins only if nobody claimed (or finished) the row since we looked.
-      const res = await db
-        .updateTable('notification_outbox')
-        .set({ attempts: d.attempts + 1, next_attempt_at: leaseUntil })
-        .where('id', '=', d.id)
-        .where('status', '=', 'pending')
-        .where('attempts', '=', d.attempts)
-        .where('next_attempt_at', '<=', nowIso)
-        .executeTakeFirst();
-      if (Number(res.numUpdatedRows) === 1) claims.push({ id: d.id, attempt: d.attempts + 1 });
-    }
-    return claims;
+    return claimDueRows(ctx.db, 'notification_outbox', { now: now.toISOString(), leaseUntil: new Date(now.getTime() + this.leaseMs).toISOString(), limit: this.batchSize });
   }
 }
