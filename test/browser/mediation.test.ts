@@ -18,6 +18,7 @@ describe('mediation pages', () => {
   let caseId: string;
   let caseNumber: string;
   let eventCode: string;
+  let eventId: string;
 
   beforeAll(async () => {
     server = await startServer();
@@ -64,6 +65,7 @@ describe('mediation pages', () => {
     });
     expect(ev.statusCode, ev.body).toBe(201);
     eventCode = (ev.json() as { code: string }).code;
+    eventId = (ev.json() as { id: string }).id;
     browser = await launchBrowser();
   }, 300_000);
   afterAll(async () => {
@@ -97,9 +99,40 @@ describe('mediation pages', () => {
     await page.getByTestId('mediation-from-event').click();
     await page.getByTestId('mediation-detail').getByText('楼上住户空调外机滴水到我家阳台').waitFor();
     await page.getByTestId('mediation-detail').getByTestId('mediation-parties').getByText('朱志强').waitFor();
-    const stored = await server.platform.ctx.db.kysely.selectFrom('mediation_case').select(['source', 'number']).where('source', 'like', 'event:%').execute();
+    const stored = await server.platform.ctx.db.kysely.selectFrom('mediation_case').select(['id', 'source', 'number']).where('source', 'like', 'event:%').execute();
     expect(stored).toHaveLength(1);
-    expect(errors).toEqual([]);
+    const fromEvent = stored[0]!;
+
+    // The case names its event; the event's page says it went to mediation, with the case number.
+    await page.getByTestId('mediation-detail').getByTestId('mediation-source-event').click();
+    await page.getByTestId('event-page').waitFor();
+    const note = page.getByTestId('event-timeline').locator('[data-testid="timeline-entry"][data-transition="note"]');
+    await note.getByText(`已转人民调解，案件编号 ${fromEvent.number}`).waitFor();
+    expect(await note.innerText()).toContain('转人民调解');
+    expect(await note.innerText()).toContain('李建华');
+    await expect.poll(() => page.getByTestId('event-links').innerText()).toContain(fromEvent.number);
+    // Steps come first, the note after them.
+    await expect
+      .poll(() => page.getByTestId('event-timeline').locator('[data-testid="timeline-entry"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-transition'))))
+      .toEqual(['start', 'note']);
+    // And back to the case from the timeline.
+    await note.getByTestId('timeline-link').click();
+    await page.getByTestId('mediation-detail').getByText('楼上住户空调外机滴水到我家阳台').waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/console/community/mediation/${fromEvent.id}`);
+    await page.locator('.ant-drawer-close').click();
+    await page.getByTestId('mediation-detail').waitFor({ state: 'detached' });
+
+    // The same event again: 409, and the dialog offers the case it already went to.
+    await page.getByTestId('mediation-new').click();
+    await page.getByTestId('mediation-event-code').fill(eventCode);
+    await page.getByTestId('mediation-from-event').click();
+    await page.getByTestId('mediation-event-taken').getByText('该事件已转人民调解').waitFor();
+    expect(await page.getByTestId('mediation-error').count()).toBe(0);
+    await page.getByTestId('mediation-open-existing').click();
+    await page.getByTestId('mediation-detail').getByText('楼上住户空调外机滴水到我家阳台').waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/console/community/mediation/${fromEvent.id}`);
+    expect(await server.platform.ctx.db.kysely.selectFrom('mediation_case').select('id').where('source', 'like', 'event:%').execute()).toHaveLength(1);
+    expect(errors.filter((e) => !/409 \(Conflict\)/.test(e))).toEqual([]);
     await context.close();
   });
 
@@ -140,6 +173,13 @@ describe('mediation pages', () => {
     }
     const back = await detail.locator('a.r-nav-link').boundingBox();
     expect(back!.height).toBeGreaterThanOrEqual(60);
+
+    // Their event's progress says it went to mediation (no staff names on it).
+    await page.goto(`${server.url}/m/me/events/${eventId}`);
+    const step = page.getByTestId('my-event-timeline').locator('[data-testid="my-event-step"][data-transition="note"]');
+    await step.getByText('您反映的纠纷已转社区人民调解委员会调解', { exact: false }).waitFor();
+    expect(await step.innerText()).toContain('转人民调解');
+    expect(await step.innerText()).not.toContain('李建华');
     expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
     await context.close();
   });

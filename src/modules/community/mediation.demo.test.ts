@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPlatform, DIALECT_LABEL, type TestPlatform } from '../../../test/helpers/platform.js';
-import { modules } from '../index.js';
 import { loadDemoRefs } from '../../demo/refs.js';
 import { loadActor } from '../../platform/auth/auth.service.js';
+import { getEventDetail } from '../events/events.service.js';
 import * as mediation from './mediation.service.js';
 
 describe(`demo mediation (${DIALECT_LABEL})`, () => {
@@ -25,6 +25,11 @@ describe(`demo mediation (${DIALECT_LABEL})`, () => {
     const all = await ctx.db.kysely.selectFrom('mediation_case').select(['id', 'number', 'status', 'source', 'category']).orderBy('accepted_at').execute();
     expect(all.map((c) => c.status)).toEqual(['closed', 'in_mediation', 'accepted']);
     expect(all[1]!.source).toMatch(/^event:/);
+    // The event it came from names the case on its timeline.
+    const event = await getEventDetail(ctx, await actor('xishan'), all[1]!.source.slice('event:'.length));
+    expect(event.timeline.filter((e) => e.entry === 'note').map((e) => e.link)).toEqual([
+      { kind: 'mediation.case', id: all[1]!.id, label: '西调〔2026〕第2号', href: `/console/community/mediation/${all[1]!.id}` },
+    ]);
     expect(all.map((c) => c.number)).toEqual(['西调〔2026〕第1号', '西调〔2026〕第2号', '西调〔2026〕第3号']);
 
     const grid01 = await list('grid01');

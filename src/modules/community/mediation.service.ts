@@ -1,5 +1,7 @@
 import type { PlatformContext } from '../../platform/context.js';
+import type { Transaction } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
+import type { Database } from '../../platform/db/schema.js';
 import { parseJson } from '../../platform/db/dialect.js';
 import { appendAudit, type AuditEntry } from '../../platform/audit/audit.js';
 import type { RequestMeta } from '../../platform/auth/auth.service.js';
@@ -14,6 +16,7 @@ import { canAt, scopePaths } from '../../platform/policy/actor.js';
 import { rolesWith } from '../../platform/policy/roles.js';
 import { getEventDetail } from '../events/events.service.js';
 import { eventReporter } from '../events/events.facts.js';
+import { addEventNote } from '../events/events.notes.js';
 import { peopleBriefs, residentFacts } from '../registry/registry.facts.js';
 import { MEDIATION_ASSIGN, MEDIATION_HANDLE } from './mediation.policy.js';
 import * as repo from './mediation.repository.js';
@@ -345,6 +348,8 @@ interface NewCase {
   lead: string;
   helpers: string[];
   assigned: boolean;
+  /** Runs in the registering transaction once the case is written (a case from an event notes it on the event). */
+  inTransaction?: (trx: Transaction<Database>, c: { id: string; number: string }) => Promise<void>;
 }
 
 async function insertNewCase(ctx: PlatformContext, actor: Actor, n: NewCase, meta: RequestMeta): Promise<string> {
@@ -400,6 +405,7 @@ async function insertNewCase(ctx: PlatformContext, actor: Actor, n: NewCase, met
       }),
       trx,
     );
+    if (n.inTransaction) await n.inTransaction(trx, { id, number });
     await notifyMediators(trx, [n.lead, ...n.helpers].filter((u) => u !== actor.userId), { id, number, category: n.category }, now);
     await notifyParties(trx, n.parties.map((p) => p.personId).filter((x): x is string => !!x), {
       title: '纠纷调解案件已受理',
@@ -451,6 +457,23 @@ export async function createCase(ctx: PlatformContext, actor: Actor, input: Case
 }
 
 /**
+ * The entry on the event's timeline: staff who may read the event see that it went to mediation
+ * and the case number (no facts of the case: it stays confidential, and the number alone opens
+ * nothing); the reporter reads the same in their own view.
+ */
+function eventNote(c: { id: string; number: string }) {
+  return {
+    kind: 'mediation.case',
+    recordId: c.id,
+    label: c.number,
+    title: { 'zh-CN': '转人民调解', en: 'Sent to mediation' },
+    text: `已转人民调解，案件编号 ${c.number}`,
+    reporterText: `您反映的纠纷已转社区人民调解委员会调解，案件编号 ${c.number}，调解员会与您联系。`,
+    link: `/console/community/mediation/${c.id}`,
+  };
+}
+
+/**
  * 转人民调解: a case from a grid event of the group 矛盾纠纷 the caller can see (the events
  * module decides that). The description becomes the summary, the reporter an applicant (a
  * resident who reported, or a caller with a name and mobile). One case per event: the unique
@@ -491,6 +514,11 @@ export async function createFromEvent(ctx: PlatformContext, actor: Actor, eventI
         referralFrom: null,
         parties,
         ...m,
+        // The event's timeline says where it went, in the case's transaction (the events module
+        // checks again that the caller may read the event, and audits the entry).
+        inTransaction: async (trx, c) => {
+          await addEventNote(ctx, trx, actor, eventId, eventNote(c), meta);
+        },
       },
       meta,
     );

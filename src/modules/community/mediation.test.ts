@@ -367,9 +367,39 @@ describe(`dispute mediation 纠纷调解 (${DIALECT_LABEL})`, () => {
     expect(c.mediators).toEqual([{ userId: fx.users.grid01, name: '李建华', role: 'lead' }]);
     expect((await call('xishan', 'GET', `/api/v1/mediation/cases/${c.id}`)).statusCode).toBe(404);
 
+    // The event's timeline says it went to mediation, with the case number, who and when: for the
+    // grid worker, for other staff who read the event (the case itself stays closed to them) …
+    type Entry = { entry: string; comment: string | null; actorName: string | null; at: string; link: { kind: string; id: string; label: string; href: string | null } | null };
+    const notesOf = async (who: string, url: string) => ((await call(who, 'GET', url)).json() as { timeline: Entry[] }).timeline.filter((e) => e.entry === 'note');
+    const caseRow = await platform.ctx.db.kysely.selectFrom('mediation_case').select(['accepted_at']).where('id', '=', c.id).executeTakeFirstOrThrow();
+    for (const who of ['grid01', 'xishan']) {
+      expect(await notesOf(who, `/api/v1/events/${dispute}`), who).toEqual([
+        expect.objectContaining({
+          comment: `已转人民调解，案件编号 ${c.number}`,
+          actorName: '网格员 李建华',
+          at: caseRow.accepted_at,
+          link: { kind: 'mediation.case', id: c.id, label: c.number, href: `/console/community/mediation/${c.id}` },
+        }),
+      ]);
+    }
+    // … and for the resident who reported it, in their own view (no names, no console link).
+    const own = await notesOf('resident01', `/api/v1/me/events/${dispute}`);
+    expect(own).toMatchObject([{ actorName: null, link: { id: c.id, label: c.number, href: null } }]);
+    expect(own[0]!.comment).toContain(`案件编号 ${c.number}`);
+    // Audited in the case's transaction: the entry's audit row follows the case's own, seq by seq.
+    const trail = await platform.ctx.db.kysely
+      .selectFrom('audit_log')
+      .select(['seq', 'action'])
+      .where((eb) => eb.or([eb.and([eb('action', '=', 'community.mediation.create'), eb('target_id', '=', c.id)]), eb.and([eb('action', '=', 'events.event.note'), eb('target_id', '=', dispute)])]))
+      .orderBy('seq')
+      .execute();
+    expect(trail.map((r) => r.action)).toEqual(['community.mediation.create', 'events.event.note']);
+    expect(Number(trail[1]!.seq)).toBe(Number(trail[0]!.seq) + 1);
+
     const again = await call('xishan', 'POST', `/api/v1/mediation/cases/from-event/${dispute}`, {});
     expect(again.statusCode).toBe(409);
     expect(again.json().error).toMatchObject({ code: 'MEDIATION_EVENT_TAKEN', details: { caseId: c.id } });
+    expect(await notesOf('grid01', `/api/v1/events/${dispute}`)).toHaveLength(1);
 
     // Two at the same instant: one case, one 409 (the unique key on source_event_id decides).
     const twice = await report('0402', '居民对物业停车收费标准有意见，与物业多次争执，希望社区调解');
@@ -379,6 +409,9 @@ describe(`dispute mediation 纠纷调解 (${DIALECT_LABEL})`, () => {
     expect(made).toHaveLength(1);
     expect(made[0]!.category).toBe('物业纠纷');
     expect(both.find((r) => r.statusCode === 409)!.json().error.details).toEqual({ caseId: made[0]!.id });
+    // One entry on that event too, naming the one case.
+    const twiceNotes = await platform.ctx.db.kysely.selectFrom('event_note').select(['kind', 'record_id']).where('event_id', '=', twice).execute();
+    expect(twiceNotes).toEqual([{ kind: 'mediation.case', record_id: made[0]!.id }]);
 
     const wrong = await call('grid01', 'POST', `/api/v1/mediation/cases/from-event/${litter}`, {}, 'en');
     expect(wrong.statusCode).toBe(400);
@@ -386,6 +419,11 @@ describe(`dispute mediation 纠纷调解 (${DIALECT_LABEL})`, () => {
     expect(wrong.json().error.message).toContain('disputes');
     const count = await platform.ctx.db.kysely.selectFrom('mediation_case').select('id').where('source_event_id', '=', litter).execute();
     expect(count).toEqual([]);
+    // Refused calls wrote nothing on the events either (grid02's 404, the 400 for litter).
+    const refusedNotes = await platform.ctx.db.kysely.selectFrom('event_note').select('id').where('event_id', '=', litter).execute();
+    expect(refusedNotes).toEqual([]);
+    const noteAudits = await platform.ctx.db.kysely.selectFrom('audit_log').select(['actor_id']).where('action', '=', 'events.event.note').where('target_id', '=', dispute).execute();
+    expect(noteAudits).toEqual([{ actor_id: fx.users.grid01 }]);
   });
 
   it('gives the committee counts per status and category, with no names and no facts', async () => {

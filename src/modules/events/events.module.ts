@@ -15,6 +15,7 @@ import { registerOpen311Routes } from './open311/open311.routes.js';
 import { seedOpen311Demo } from './open311/open311.demo.js';
 import { createEventWorkClock } from './migrations/2026_11_26_0290_event_work_clock.js';
 import { eventIndicatorIndexes } from './migrations/2026_11_26_0291_event_indicator_indexes.js';
+import { createEventNotes } from './migrations/2026_11_27_0210_event_notes.js';
 import { registerIndicatorRoutes } from './indicators.routes.js';
 import { durationsJob } from './indicators.durations.js';
 import './events.table.js';
@@ -36,6 +37,7 @@ export const eventsModule = defineModule({
     '2026_11_26_0291_event_indicator_indexes': eventIndicatorIndexes,
     '2026_11_26_0270_open311_media_url': open311MediaUrl,
     '2026_11_26_0280_event_coordinates_double': eventCoordinatesDouble,
+    '2026_11_27_0210_event_notes': createEventNotes,
   },
   routes: async (app, ctx) => {
     registerCategoryRoutes(app, ctx);

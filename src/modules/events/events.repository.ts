@@ -2,7 +2,7 @@ import { sql, type SqlBool } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
 import { prefixEnd } from '../../platform/db/dialect.js';
 import { preparedQuery } from '../../platform/db/prepared-query.js';
-import type { EventChannel, EventState, EventUrgency, GridEventTable } from './events.table.js';
+import type { EventChannel, EventNoteTable, EventState, EventUrgency, GridEventTable } from './events.table.js';
 import './events.table.js';
 
 export interface EventCodeSeqTable {
@@ -64,6 +64,28 @@ export function updateEvent(db: Executor, id: string, patch: Partial<EventRow>) 
 
 export function setInstanceDue(db: Executor, instanceId: string, dueAt: string | null) {
   return db.updateTable('workflow_instance').set({ due_at: dueAt }).where('id', '=', instanceId).execute();
+}
+
+// ---- notes (linked records on the timeline, events.notes.ts) -----------------------------
+
+/** Adds the entry unless the event already names this record; true when a row was written. */
+export async function insertEventNote(db: Executor, row: EventNoteTable): Promise<boolean> {
+  const written = await db
+    .insertInto('event_note')
+    .values(row)
+    .onConflict((oc) => oc.columns(['event_id', 'kind', 'record_id']).doNothing())
+    .returning('id')
+    .execute();
+  return written.length > 0;
+}
+
+export function getEventNoteByRecord(db: Executor, eventId: string, kind: string, recordId: string) {
+  return db.selectFrom('event_note').selectAll().where('event_id', '=', eventId).where('kind', '=', kind).where('record_id', '=', recordId).executeTakeFirst();
+}
+
+/** An event's entries, oldest first. */
+export function listEventNotes(db: Executor, eventId: string) {
+  return db.selectFrom('event_note').selectAll().where('event_id', '=', eventId).orderBy('created_at').orderBy('id').execute();
 }
 
 // ---- places ---------------------------------------------------------------------------------

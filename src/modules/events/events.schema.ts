@@ -193,6 +193,36 @@ const ZAttributeDefinition = z.object({
   values: z.array(z.object({ key: z.string(), name: z.string() })).optional(),
 });
 
+export const ZEventLink = z.object({ kind: z.string(), id: z.string(), label: z.string(), href: z.string().nullable() });
+
+/**
+ * What another module passes to `addEventNote` (events.notes.ts): the record that took the event
+ * up and the texts of its timeline entry. Checked like a request body (400 EVENT_NOTE_INVALID).
+ */
+export const ZEventNoteInput = z.object({
+  /** `<module>.<thing>`, lower case: `mediation.case`. */
+  kind: z
+    .string()
+    .max(60)
+    .regex(/^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)+$/),
+  recordId: z.string().trim().min(1).max(64),
+  /** The record's number or name as people say it (西调〔2026〕第3号). */
+  label: z.string().trim().min(1).max(80),
+  /** The entry's heading on the timeline, in both languages (转人民调解 / Sent to mediation). */
+  title: z.object({ 'zh-CN': z.string().trim().min(1).max(40), en: z.string().trim().min(1).max(80) }),
+  /** What staff read. No confidential facts: everyone who may read the event reads it. */
+  text: z.string().trim().min(1).max(500),
+  /** What the reporter reads in their own view; absent or null: the entry is not shown to them. */
+  reporterText: z.string().trim().min(1).max(500).nullish(),
+  /** The record's console page (same-origin `/console/…`), for staff who may open it. */
+  link: z
+    .string()
+    .max(200)
+    .regex(/^\/console\/(?!.*\.\.)[A-Za-z0-9/_.~%-]*$/)
+    .nullish(),
+});
+export type EventNoteInput = z.input<typeof ZEventNoteInput>;
+
 export const ZEventDetail = ZEventSummary.extend({
   description: z.string(),
   attributes: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
@@ -213,7 +243,11 @@ export const ZEventDetail = ZEventSummary.extend({
   photos: z.array(z.object({ id: z.string(), mime: z.string(), name: z.string(), step: z.string(), createdAt: z.string(), url: z.string() })),
   timeline: z.array(
     z.object({
-      version: z.number(),
+      /** `step`: a step of the loop (workflow history); `note`: a linked record another module wrote (events.notes.ts). */
+      entry: z.enum(['step', 'note']),
+      /** The workflow version a step made; null for a note (it changes no version). */
+      version: z.number().nullable(),
+      /** The step's name; `note` for a note. */
       transition: z.string(),
       label: ZLabel,
       fromState: z.string().nullable(),
@@ -227,6 +261,8 @@ export const ZEventDetail = ZEventSummary.extend({
       rating: z.string().nullable(),
       extensionHours: z.number().nullable(),
       attachmentIds: z.array(z.string()),
+      /** A note's record: kind (`mediation.case`), id, label (its number) and, for staff, its console page. */
+      link: ZEventLink.nullable(),
     }),
   ),
   transitions: z.array(z.object({ name: z.string(), label: ZLabel, to: z.string(), requiresComment: z.boolean() })),

@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { PlatformContext } from '../../platform/context.js';
-import type { Db } from '../../platform/db/database.js';
+import type { Db, Executor } from '../../platform/db/database.js';
 import type { Database } from '../../platform/db/schema.js';
 import { parseJson } from '../../platform/db/dialect.js';
 import { batchedWrite } from '../../platform/db/write-batch.js';
@@ -614,10 +614,10 @@ function asReporter(actor: Actor, event: repo.EventRow): Actor {
 }
 
 /** The unit it was dispatched to, the person, or staff above the unit (department officers of that department only). */
-async function isAssignedHandler(ctx: PlatformContext, actor: Actor, event: repo.EventRow, roles: readonly Role[]): Promise<boolean> {
+async function isAssignedHandler(ctx: PlatformContext, actor: Actor, event: repo.EventRow, roles: readonly Role[], db: Executor = ctx.db.kysely): Promise<boolean> {
   if (event.assignee_user_id && event.assignee_user_id === actor.userId) return true;
   if (!event.assignee_node_id) return false;
-  const node = await repo.getNode(ctx.db.kysely, event.assignee_node_id);
+  const node = await repo.getNode(db, event.assignee_node_id);
   if (!node) return false;
   return actor.grants.some(
     (g) =>
@@ -1172,10 +1172,13 @@ export async function listMyEvents(ctx: PlatformContext, actor: Actor, query: { 
   };
 }
 
-/** Can the actor see this event on the console: read on its subtree, or it was dispatched to them. */
-async function mayRead(ctx: PlatformContext, actor: Actor, event: repo.EventRow): Promise<boolean> {
+/**
+ * Can the actor see this event on the console: read on its subtree, or it was dispatched to them.
+ * `db`: the caller's transaction when it reads inside one (events.notes.ts).
+ */
+export async function mayReadEvent(ctx: PlatformContext, actor: Actor, event: repo.EventRow, db: Executor = ctx.db.kysely): Promise<boolean> {
   if (canAt(actor, EVENT_READ, event.org_path)) return true;
-  return isAssignedHandler(ctx, actor, event, ['community_staff', 'grid_worker', 'department_officer']);
+  return isAssignedHandler(ctx, actor, event, ['community_staff', 'grid_worker', 'department_officer'], db);
 }
 
 /** Steps the caller may take now: the engine's answer, narrowed by the module's rules. */
@@ -1213,13 +1216,14 @@ export async function getEventDetail(ctx: PlatformContext, actor: Actor, id: str
   const db = ctx.db.kysely;
   const event = await repo.getEvent(db, id);
   if (!event || !event.workflow_instance_id) throw notFound('EVENT_NOT_FOUND');
-  if (view === 'reporter' ? !isReporter(actor, event) : !(await mayRead(ctx, actor, event))) throw notFound('EVENT_NOT_FOUND');
+  if (view === 'reporter' ? !isReporter(actor, event) : !(await mayReadEvent(ctx, actor, event))) throw notFound('EVENT_NOT_FOUND');
   const now = ctx.now();
-  const [instance, history, category, photos] = await Promise.all([
+  const [instance, history, category, photos, notes] = await Promise.all([
     getInstance(db, event.workflow_instance_id),
     getHistory(db, event.workflow_instance_id),
     categories.getCategory(db, event.category_id),
     repo.listEventAttachments(db, event.id),
+    repo.listEventNotes(db, event.id),
   ]);
   const nodeIds = [event.org_node_id, event.assignee_node_id, event.address_node_id].filter((x): x is string => !!x);
   const nodes = new Map((await repo.getNodesByIds(db, nodeIds)).map((n) => [n.id, n]));
@@ -1247,8 +1251,9 @@ export async function getEventDetail(ctx: PlatformContext, actor: Actor, id: str
     department: new Map(department ? [[department.code, department.name]] : []),
     user: new Map(assigneeUser ? [[assigneeUser.id, assigneeUser.display_name]] : []),
   });
-  const timeline = history.map((s) => ({
-    version: s.version,
+  const steps = history.map((s) => ({
+    entry: 'step' as const,
+    version: s.version as number | null,
     transition: s.transition,
     label: s.transition === 'start' ? { 'zh-CN': '上报', en: 'Reported' } : labelOf(s.transition),
     fromState: s.fromState,
@@ -1262,7 +1267,32 @@ export async function getEventDetail(ctx: PlatformContext, actor: Actor, id: str
     rating: typeof s.data?.rating === 'string' ? s.data.rating : null,
     extensionHours: typeof s.data?.extensionHours === 'number' ? s.data.extensionHours : null,
     attachmentIds: Array.isArray(s.data?.attachmentIds) ? (s.data.attachmentIds as string[]) : s.transition === 'start' ? photos.filter((p) => p.step === 'report').map((p) => p.id) : [],
+    link: null as { kind: string; id: string; label: string; href: string | null } | null,
   }));
+  // Linked records other modules wrote (events.notes.ts): staff read them all; the reporter
+  // only those written with a text for them, without who wrote them or the console link.
+  const noteEntries = notes
+    .filter((n) => view === 'staff' || n.reporter_text !== null)
+    .map((n) => ({
+      entry: 'note' as const,
+      version: null,
+      transition: 'note',
+      label: { 'zh-CN': n.title_zh, en: n.title_en },
+      fromState: n.event_state,
+      toState: n.event_state,
+      toLabel: stateLabel(n.event_state),
+      actorName: view === 'reporter' ? null : n.actor_name,
+      actorRole: n.actor_role,
+      actorRoleLabel: n.actor_role && n.actor_role in ROLE_LABELS ? ROLE_LABELS[n.actor_role as Role] : null,
+      comment: view === 'reporter' ? n.reporter_text : n.text,
+      at: n.created_at,
+      rating: null,
+      extensionHours: null,
+      attachmentIds: [] as string[],
+      link: { kind: n.kind, id: n.record_id, label: n.label, href: view === 'reporter' ? null : n.link },
+    }));
+  // In time order; a note written at the instant of a step comes after it.
+  const timeline = [...steps, ...noteEntries].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.entry === b.entry ? 0 : a.entry === 'step' ? -1 : 1));
   const transitions = instance && !TERMINAL.has(instance.state) ? await stepsFor(ctx, actor, event, instance) : [];
   const assigneeNode = event.assignee_node_id ? nodes.get(event.assignee_node_id) : undefined;
   return {

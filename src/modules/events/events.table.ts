@@ -153,6 +153,34 @@ export interface EventPatrolPointTable {
   note: string | null;
 }
 
+/**
+ * 事件关联记录: an entry another module wrote on an event's timeline (events.notes.ts), naming a
+ * record of its own that took the event up (kind, record id, label).
+ */
+export interface EventNoteTable {
+  id: string;
+  event_id: string;
+  /** `<module>.<thing>`, e.g. `mediation.case`. */
+  kind: string;
+  record_id: string;
+  /** The record's number or name as people say it. */
+  label: string;
+  title_zh: string;
+  title_en: string;
+  /** What staff read on the timeline. */
+  text: string;
+  /** What the reporter reads in their own view; null: the entry is not shown to them. */
+  reporter_text: string | null;
+  /** A console page of the record (`/console/…`). */
+  link: string | null;
+  /** The event's state when the entry was written. */
+  event_state: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  actor_role: string | null;
+  created_at: string;
+}
+
 declare module '../../platform/db/schema.js' {
   interface Database {
     event_category: EventCategoryTable;
@@ -160,5 +188,6 @@ declare module '../../platform/db/schema.js' {
     event_attachment: EventAttachmentTable;
     event_patrol: EventPatrolTable;
     event_patrol_point: EventPatrolPointTable;
+    event_note: EventNoteTable;
   }
 }

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useLocation, useParams } from 'wouter';
 import { Alert, Button, Card, Descriptions, Drawer, Form, Input, Modal, Radio, Segmented, Select, Space, Table, Tabs, Tag, Timeline, Typography, Upload } from 'antd';
-import { api, errorMessage } from '../../../shared/api.js';
+import { api, ApiError, errorMessage } from '../../../shared/api.js';
 import { formatDateTime } from '../../../shared/dates.js';
 import { addMessages, useI18n } from '../../../shared/i18n.js';
 import { useSession } from '../../../shared/session.js';
@@ -58,6 +58,11 @@ addMessages({
   'md.eventCode': { 'zh-CN': '事件编号，如 SJ20261102-0001', en: 'Event number, e.g. SJ20261102-0001' },
   'md.fromEventGo': { 'zh-CN': '转人民调解', en: 'Open a case' },
   'md.eventNotFound': { 'zh-CN': '没有找到该编号的事件（或您无权查看）', en: 'No event with that number (or you may not see it)' },
+  'md.eventTaken': {
+    'zh-CN': '该事件已转人民调解，不能重复受理。只有该案的登记人、指派人和调解员可以打开它。',
+    en: 'This event already has a mediation case. Only its registrar, assigner and mediators can open it.',
+  },
+  'md.openExisting': { 'zh-CN': '打开已有案件', en: 'Open the existing case' },
   'md.tab.parties': { 'zh-CN': '当事人', en: 'Parties' },
   'md.tab.mediators': { 'zh-CN': '调解员', en: 'Mediators' },
   'md.tab.sessions': { 'zh-CN': '调解记录', en: 'Sessions' },
@@ -224,6 +229,8 @@ function NewCase({ canAssign, onDone, onCancel }: { canAssign: boolean; onDone: 
   const [error, setError] = useState<string | null>(null);
   const [eventCode, setEventCode] = useState('');
   const [busy, setBusy] = useState(false);
+  /** The case an event already went to (409 MEDIATION_EVENT_TAKEN names it). */
+  const [existing, setExisting] = useState<string | null>(null);
   const orgNodeId = Form.useWatch('orgNodeId', form) as string | undefined;
   const source = Form.useWatch('source', form) as string | undefined;
   const parties = (Form.useWatch('parties', form) as PartyForm[] | undefined) ?? [];
@@ -252,6 +259,7 @@ function NewCase({ canAssign, onDone, onCancel }: { canAssign: boolean; onDone: 
   };
   const fromEvent = async () => {
     setError(null);
+    setExisting(null);
     setBusy(true);
     try {
       const code = eventCode.trim().toUpperCase();
@@ -261,7 +269,9 @@ function NewCase({ canAssign, onDone, onCancel }: { canAssign: boolean; onDone: 
       const created = await api.post<CaseDetail>(`${API}/cases/from-event/${event.id}`, { leadUserId: form.getFieldValue('leadUserId') || undefined, helperUserIds: form.getFieldValue('helperUserIds') ?? [] });
       onDone(created.id);
     } catch (e) {
-      setError(e instanceof Error && !('code' in e) ? e.message : errorMessage(e));
+      const caseId = e instanceof ApiError && e.code === 'MEDIATION_EVENT_TAKEN' ? (e.details as { caseId?: unknown } | undefined)?.caseId : undefined;
+      if (typeof caseId === 'string') setExisting(caseId);
+      else setError(e instanceof Error && !('code' in e) ? e.message : errorMessage(e));
     } finally {
       setBusy(false);
     }
@@ -269,6 +279,20 @@ function NewCase({ canAssign, onDone, onCancel }: { canAssign: boolean; onDone: 
   return (
     <Modal open width={860} title={t('md.new')} onCancel={onCancel} onOk={() => void submit()} okText={t('md.save')} confirmLoading={busy} destroyOnHidden>
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} data-testid="mediation-error" />}
+      {existing && (
+        <Alert
+          type="warning"
+          showIcon
+          title={t('md.eventTaken')}
+          style={{ marginBottom: 12 }}
+          data-testid="mediation-event-taken"
+          action={
+            <Button size="small" type="primary" onClick={() => onDone(existing)} data-testid="mediation-open-existing">
+              {t('md.openExisting')}
+            </Button>
+          }
+        />
+      )}
       <Card size="small" title={t('md.fromEvent')} style={{ marginBottom: 12 }}>
         <Space.Compact style={{ width: '100%', maxWidth: 480 }}>
           <Input value={eventCode} onChange={(e) => setEventCode(e.target.value)} placeholder={t('md.eventCode')} data-testid="mediation-event-code" />
@@ -631,6 +655,7 @@ function StepBar({ c, act }: { c: CaseDetail; act: (fn: () => Promise<unknown>) 
 
 function CaseDrawer({ id, onClose, onChanged }: { id: string; onClose: () => void; onChanged: () => void }) {
   const { t, locale } = useI18n();
+  const [, navigate] = useLocation();
   const item = useApi((signal) => api.get<CaseDetail>(`${API}/cases/${id}`, undefined, signal), [id]);
   const [error, setError] = useState<string | null>(null);
   const c = item.data;
@@ -660,7 +685,16 @@ function CaseDrawer({ id, onClose, onChanged }: { id: string; onClose: () => voi
             </Descriptions.Item>
             <Descriptions.Item label={t('md.node')}>{c.orgNodeName}</Descriptions.Item>
             <Descriptions.Item label={t('md.source')}>
-              {sourceLabel(c.source)}
+              {c.sourceEventId ? (
+                <a href={`/console/events/${c.sourceEventId}`} onClick={(ev) => {
+                    ev.preventDefault();
+                    navigate(`/events/${c.sourceEventId}`);
+                  }} data-testid="mediation-source-event">
+                  {sourceLabel(c.source)}
+                </a>
+              ) : (
+                sourceLabel(c.source)
+              )}
               {c.referralFrom ? `（${c.referralFrom}）` : ''}
             </Descriptions.Item>
             <Descriptions.Item label={t('md.accepted')}>{formatDateTime(c.acceptedAt)}</Descriptions.Item>

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type MouseEvent } from 'react';
 import { useLocation, useParams } from 'wouter';
 import { Alert, Button, Card, Col, Descriptions, Empty, Flex, Image, Row, Space, Spin, Tag, Timeline, Typography } from 'antd';
 import { api } from '../../../shared/api.js';
@@ -72,6 +72,12 @@ export default function EventPage() {
   if (!e) return <Spin />;
 
   const photoById = new Map(e.photos.map((p) => [p.id, p]));
+  // Records other modules linked to this event (a mediation case …), from its timeline.
+  const links = e.timeline.filter((s) => s.entry === 'note' && s.link).map((s) => ({ title: s.label, link: s.link! }));
+  const openLink = (href: string) => (ev: MouseEvent) => {
+    ev.preventDefault();
+    navigate(href.startsWith('/console/') ? href.slice('/console'.length) : href);
+  };
   const defs = new Map(e.attributeDefinitions.map((d) => [d.code, d]));
   const assignee = e.assignee
     ? [e.assignee.nodeName, e.assignee.departmentName ?? e.assignee.departmentCode, e.assignee.userName].filter(Boolean).join(' · ')
@@ -107,6 +113,31 @@ export default function EventPage() {
     ...(e.rating ? [{ key: 'rating', label: t('ev.field.rating'), children: `${t(`ev.rating.${e.rating}`)}${facts.ratingComment ? `（${facts.ratingComment}）` : ''}` }] : []),
     ...(e.mergedInto ? [{ key: 'merged', label: t('ev.field.mergedInto'), children: <a onClick={() => navigate(`/events/${e.mergedInto!.id}`)}>{e.mergedInto.code}</a> }] : []),
     ...(e.promotedFrom ? [{ key: 'promoted', label: t('ev.field.promotedFrom'), children: e.promotedFrom }] : []),
+    ...(links.length
+      ? [
+          {
+            key: 'links',
+            label: t('ev.field.links'),
+            span: 2,
+            children: (
+              <Space wrap data-testid="event-links" title={t('ev.links.hint')}>
+                {links.map(({ title, link }) => (
+                  <Tag key={`${link.kind}:${link.id}`} color="purple" data-testid="event-link" data-kind={link.kind}>
+                    {l(title)}{' '}
+                    {link.href ? (
+                      <a href={link.href} onClick={openLink(link.href)}>
+                        {link.label}
+                      </a>
+                    ) : (
+                      link.label
+                    )}
+                  </Tag>
+                ))}
+              </Space>
+            ),
+          },
+        ]
+      : []),
     { key: 'description', label: t('ev.field.description'), span: 2, children: <span style={{ whiteSpace: 'pre-wrap' }} data-testid="event-description">{e.description}</span> },
     ...Object.entries(e.attributes).map(([code, value]) => ({ key: `attr-${code}`, label: defs.get(code)?.label ?? code, children: attributeText(defs.get(code), value) })),
   ];
@@ -181,14 +212,14 @@ export default function EventPage() {
               <Timeline
                 data-testid="event-timeline"
                 items={e.timeline.map((s) => ({
-                  key: s.version,
-                  color: s.toState === 'closed' || s.toState === 'rated' ? 'green' : DANGER_STEPS.has(s.transition) ? 'red' : 'blue',
+                  key: s.entry === 'note' ? `note:${s.link?.kind}:${s.link?.id}` : `step:${s.version}`,
+                  color: s.entry === 'note' ? 'purple' : s.toState === 'closed' || s.toState === 'rated' ? 'green' : DANGER_STEPS.has(s.transition) ? 'red' : 'blue',
                   title: formatDateTime(s.at),
                   content: (
-                    <Flex vertical gap={2} data-testid="timeline-entry" data-transition={s.transition}>
+                    <Flex vertical gap={2} data-testid="timeline-entry" data-transition={s.transition} data-link-kind={s.link?.kind}>
                       <span>
                         <strong>{l(s.label, s.transition)}</strong>
-                        <span style={{ color: '#4b5563' }}> → {l(s.toLabel, s.toState)}</span>
+                        {s.entry === 'step' && <span style={{ color: '#4b5563' }}> → {l(s.toLabel, s.toState)}</span>}
                       </span>
                       <span style={{ color: '#374151' }}>
                         {s.actorName
@@ -200,6 +231,11 @@ export default function EventPage() {
                       {s.comment && <span style={{ whiteSpace: 'pre-wrap' }}>{s.comment}</span>}
                       {s.extensionHours !== null && <span>{t('ev.timeline.hours', { hours: s.extensionHours })}</span>}
                       {s.rating && <span>{t('ev.timeline.rating', { rating: t(`ev.rating.${s.rating}`) })}</span>}
+                      {s.link?.href && (
+                        <a href={s.link.href} onClick={openLink(s.link.href)} data-testid="timeline-link">
+                          {t('ev.timeline.open', { label: s.link.label })}
+                        </a>
+                      )}
                       <Thumbs photos={s.attachmentIds.map((a) => photoById.get(a)).filter((p): p is EventPhoto => !!p)} />
                     </Flex>
                   ),
