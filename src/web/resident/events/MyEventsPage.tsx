@@ -282,8 +282,8 @@ export function MyEventDetailPage() {
       <section className="r-card" aria-labelledby="rev-progress" data-testid="my-event-timeline">
         <h2 id="rev-progress">{t('rev.progress')}</h2>
         <ol className="rev-timeline">
-          {e.timeline.map((s) => (
-            <li key={s.version} data-testid="my-event-step" data-transition={s.transition}>
+          {e.timeline.map((s, i) => (
+            <li key={s.version ?? `note-${s.at}-${i}`} data-testid="my-event-step" data-transition={s.transition}>
               <div className="rev-step-title">
                 {s.transition === 'start' ? t('rev.step.start') : l(s.label, s.transition)} → {l(s.toLabel, s.toState)}
               </div>
