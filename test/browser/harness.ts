@@ -5,7 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { createTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { seedFixture, type Fixture } from '../helpers/fixture.js';
 import { buildApp, type LinliApp } from '../../src/platform/http/app.js';
@@ -212,4 +213,26 @@ export async function residentLoginAs(page: Page, url: string, username: string,
   await page.locator('#login-password').fill(PASSWORD);
   await page.getByTestId('login-submit').click();
   await page.getByText(`您好，${displayName}`).waitFor();
+}
+
+/**
+ * Chooses an option of an antd Select and waits until its dropdown has gone. A click that lands
+ * while the dropdown is still animating in can miss (the dropdown then stays open over the form):
+ * this clicks again until the select shows the choice.
+ */
+export async function chooseOption(page: Page, select: Locator, text: string): Promise<void> {
+  await select.click();
+  const option = page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).first();
+  await expect
+    .poll(
+      async () => {
+        if ((await select.textContent())?.includes(text)) return true;
+        if (await option.count()) await option.click({ timeout: 1_000 }).catch(() => undefined);
+        else await select.click({ timeout: 1_000 }).catch(() => undefined);
+        return false;
+      },
+      { timeout: 20_000 },
+    )
+    .toBe(true);
+  await expect.poll(() => page.locator('.ant-select-dropdown:visible').count(), { timeout: 10_000 }).toBe(0);
 }

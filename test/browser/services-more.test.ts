@@ -7,7 +7,7 @@ import { buildApp, type LinliApp } from '../../src/platform/http/app.js';
 import { modules } from '../../src/modules/index.js';
 import { createWindow } from '../../src/modules/services/appointments.service.js';
 import { loadActor } from '../../src/modules/services/s2.testkit.js';
-import { assertBuilt, DESKTOP, launchBrowser, openSession, PASSWORD, PHONE, WEB_DIR } from './harness.js';
+import { assertBuilt, chooseOption, DESKTOP, launchBrowser, openSession, PASSWORD, PHONE, WEB_DIR } from './harness.js';
 
 /*
  * The service hall's other pages in Chromium (UI-B), one server for the file, the tests in order:
@@ -291,8 +291,7 @@ describe('service hall pages (appointments, convenience, consultations, guide ed
     await row.waitFor();
     expect(await s.getByTestId('consultations-table').getByText('租房押金不退怎么办').count()).toBe(0);
     await row.getByTestId('consultation-assign').click();
-    await s.getByTestId('consultation-professional').click();
-    await s.locator('.ant-select-item-option').filter({ hasText: '人民调解员' }).click();
+    await chooseOption(s, s.getByTestId('consultation-professional'), '人民调解员');
     await s.getByRole('button', { name: /提\s*交/ }).click();
     await row.getByTestId('consultation-status').getByText('待答复').waitFor();
 
