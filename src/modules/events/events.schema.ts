@@ -5,7 +5,7 @@ import { gridEventWorkflow } from './events.workflow.js';
 
 export const EVENT_STATES = Object.keys(gridEventWorkflow.states) as [keyof typeof gridEventWorkflow.states, ...(keyof typeof gridEventWorkflow.states)[]];
 export const ZEventState = z.enum(EVENT_STATES);
-export const ZEventChannel = z.enum(['resident_app', 'patrol', 'phone', 'hotline', 'open311', 'suggestion', 'visit']);
+export const ZEventChannel = z.enum(['resident_app', 'patrol', 'phone', 'hotline', 'open311', 'suggestion', 'visit', 'volunteer']);
 /** Channels staff enter on someone's behalf (a resident's own report is `resident_app`). */
 export const ZStaffChannel = z.enum(['patrol', 'phone', 'hotline', 'suggestion', 'visit']);
 export const ZEventUrgency = z.enum(['一般', '紧急', '特急']);

@@ -16,7 +16,7 @@ export type EventState =
   | 'merged';
 
 /** 上报渠道. `hotline` work orders carry their source (12345 …) and its order number. */
-export type EventChannel = 'resident_app' | 'patrol' | 'phone' | 'hotline' | 'open311' | 'suggestion' | 'visit';
+export type EventChannel = 'resident_app' | 'patrol' | 'phone' | 'hotline' | 'open311' | 'suggestion' | 'visit' | 'volunteer';
 export type EventUrgency = '一般' | '紧急' | '特急';
 export type EventRating = '满意' | '基本满意' | '不满意';
 /** Who handles a category unless the dispatcher decides otherwise. */

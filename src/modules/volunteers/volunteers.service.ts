@@ -524,7 +524,7 @@ async function loadObservationForStaff(ctx: PlatformContext, actor: Actor, id: s
 }
 
 /**
- * 转为网格事件: the event (channel `suggestion`, "居民建议转办", `promotedFrom:
+ * 转为网格事件: the event (channel `volunteer`, "志愿监督", `promotedFrom:
  * volunteer-observation:<id>`) and the mark on the observation commit in one transaction
  * (reportEvent's `inTransaction`, a conditional UPDATE … WHERE event_id IS NULL): of two forwards
  * at the same instant one event commits and the other rolls back with 409.
@@ -545,7 +545,7 @@ export async function forwardObservation(ctx: PlatformContext, actor: Actor, id:
       categoryCode: input.categoryCode,
       title: `【${team.name}】${row.title}`,
       description: row.description,
-      channel: 'suggestion',
+      channel: 'volunteer',
       urgency: input.urgency,
       // A grid named by staff wins; else the observation's point, else its address, else the team's area.
       orgNodeId: input.orgNodeId ?? (hasPoint || address ? undefined : row.org_node_id),

@@ -129,7 +129,7 @@ describe(`volunteers and teams 志愿者与队伍 (${DIALECT_LABEL})`, () => {
     const forwarded = res.json() as { eventId: string; eventCode: string; status: string };
     expect(forwarded.status).toBe('forwarded');
     const event = await k.platform.ctx.db.kysely.selectFrom('grid_event').select(['channel', 'promoted_from', 'org_node_id', 'title', 'code']).where('id', '=', forwarded.eventId).executeTakeFirstOrThrow();
-    expect(event).toEqual({ channel: 'suggestion', promoted_from: `volunteer-observation:${obs.id}`, org_node_id: k.fx.nodes.grid01.id, title: '【食品安全义务网络监督团】学校门口流动摊贩无证售卖', code: forwarded.eventCode });
+    expect(event).toEqual({ channel: 'volunteer', promoted_from: `volunteer-observation:${obs.id}`, org_node_id: k.fx.nodes.grid01.id, title: '【食品安全义务网络监督团】学校门口流动摊贩无证售卖', code: forwarded.eventCode });
     res = await k.call('xishan', 'POST', `/api/v1/volunteer-observations/${obs.id}/event`, { categoryCode: '0103', orgNodeId: k.fx.nodes.grid01.id });
     expect(res.statusCode).toBe(409);
     expect(res.json().error.message).toBe(`该监督记录已转为事件 ${forwarded.eventCode}`);

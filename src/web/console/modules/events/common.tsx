@@ -16,7 +16,7 @@ export const EVENTS = '/api/v1/events';
 export const URGENCIES = ['一般', '紧急', '特急'] as const;
 export const RATINGS = ['满意', '基本满意', '不满意'] as const;
 export const STAFF_CHANNELS = ['phone', 'hotline', 'visit', 'patrol', 'suggestion'] as const;
-export const ALL_CHANNELS = ['resident_app', 'patrol', 'phone', 'hotline', 'open311', 'suggestion', 'visit'] as const;
+export const ALL_CHANNELS = ['resident_app', 'patrol', 'phone', 'hotline', 'open311', 'suggestion', 'visit', 'volunteer'] as const;
 
 export const text = (v: unknown) => (v === null || v === undefined || v === '' ? '—' : String(v));
 

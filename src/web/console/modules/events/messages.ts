@@ -38,6 +38,7 @@ addMessages({
   'ev.channel.open311': { 'zh-CN': 'Open311 接口', en: 'Open311' },
   'ev.channel.suggestion': { 'zh-CN': '居民建议转办', en: 'From a suggestion' },
   'ev.channel.visit': { 'zh-CN': '走访', en: 'Visit' },
+  'ev.channel.volunteer': { 'zh-CN': '志愿监督', en: 'Volunteer observation' },
 
   'ev.urgency.一般': { 'zh-CN': '一般', en: 'Normal' },
   'ev.urgency.紧急': { 'zh-CN': '紧急', en: 'Urgent' },
