@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
 import { lit, nullInt, nullText, openWhen, type DemandSource } from '../../platform/demands/demand-source.js';
+import { wordsApplying } from './forum.repository.js';
+import { findWords } from './forum.text.js';
 
 /**
  * What other modules may read of the online community without an actor: the caller (the demands
@@ -61,4 +63,14 @@ export function forumDemandSource(db: Executor): DemandSource {
       sql<string | null>`author_user_id`.as('user_id'),
       sql<number>`case when ${staffReply} is null then 1 else 0 end`.as('is_open'),
     ]);
+}
+
+/**
+ * 敏感词: the community's word list (the default list and the words set for `path` and above)
+ * found in texts written at `path`, normalised as the forum matches them. Block-level words
+ * refuse a text; review-level ones ask a moderator to look.
+ */
+export async function sensitiveWordsIn(db: Executor, path: string, texts: string[]): Promise<{ block: string[]; review: string[] }> {
+  const words = (await wordsApplying(db, path)).map((w) => ({ word: w.word, key: w.word_key, level: w.level }));
+  return findWords(texts, words);
 }

@@ -1,16 +1,19 @@
 import type { PlatformContext } from '../../platform/context.js';
 import type { RequestMeta } from '../../platform/auth/auth.service.js';
+import type { Executor } from '../../platform/db/database.js';
 import { appendAudit } from '../../platform/audit/audit.js';
-import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.js';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors.js';
 import { addMessages } from '../../platform/i18n/i18n.js';
 import { newId } from '../../platform/ids.js';
 import { notify } from '../../platform/notify/notify.service.js';
 import type { Actor } from '../../platform/policy/actor.js';
+import { sensitiveWordsIn } from '../community/community.facts.js';
 import { peopleBriefs } from '../registry/registry.facts.js';
 import { audit, beijingDay } from './party.common.js';
 import { canReadOrg, canRunOrg, leads } from './party.policy.js';
 import { leadershipOf, loadOrg, myMember } from './organisations.service.js';
-import { accountsOfPeople, getOrgs, nodeNames, type MemberRow, type OrgRow } from './organisations.repository.js';
+import { accountsOfPeople, getOrgs, nodeNames, postsIn, type MemberRow, type OrgRow } from './organisations.repository.js';
+import { LEADING_POSTS } from './party.policy.js';
 import * as repo from './branch.repository.js';
 
 /**
@@ -34,6 +37,7 @@ addMessages({
   'error.BRANCH_NOTICE_WITHDRAWN': { 'zh-CN': '该通知已撤回', en: 'This notice was already withdrawn' },
   'error.BRANCH_POST_NOT_FOUND': { 'zh-CN': '帖子不存在', en: 'No such post' },
   'error.BRANCH_POST_HIDDEN': { 'zh-CN': '该帖子已被隐藏，不能再评论', en: 'This post is hidden; it takes no more comments' },
+  'error.BRANCH_WORD_BLOCKED': { 'zh-CN': '内容含有禁用词“{words}”，请修改后再发布', en: 'The text contains a forbidden word: {words}. Change it and try again' },
   'error.BRANCH_TASK_NOT_FOUND': { 'zh-CN': '任务不存在', en: 'No such task' },
   'error.BRANCH_TASK_STALE': { 'zh-CN': '任务刚被他人修改，请刷新后重试', en: 'Someone else just changed this task; reload and try again' },
   'error.BRANCH_TASK_CLOSED': { 'zh-CN': '任务已结束', en: 'This task is closed' },
@@ -210,9 +214,34 @@ export async function listPosts(ctx: PlatformContext, actor: Actor, branchId: st
   return { items: await presentPosts(ctx, a, rows), total, page: q.page, pageSize: q.pageSize, canModerate: a.moderate };
 }
 
+/**
+ * The community's sensitive words (the forum's list, community.facts): a block-level word refuses
+ * the text with 422 naming it (the attempt audited, without the text); review-level words are
+ * returned, and the branch's secretaries are told to look (they may hide the post).
+ */
+async function screen(ctx: PlatformContext, actor: Actor, meta: RequestMeta, a: BranchAccess, body: string, what: 'post' | 'comment'): Promise<string[]> {
+  const found = await sensitiveWordsIn(ctx.db.kysely, a.branch.org_path, [body]);
+  if (found.block.length) {
+    await appendAudit(ctx.db, audit(actor, meta, { action: `party.branch.${what}.blocked`, outcome: 'denied', targetType: 'party_org', targetId: a.branch.id, orgNodeId: a.branch.org_node_id, details: { words: found.block } }));
+    throw new AppError(422, 'BRANCH_WORD_BLOCKED', { words: found.block.join('、') }, { words: found.block });
+  }
+  return found.review;
+}
+
+/** Tells the branch's secretaries (but the writer) that a post or comment holds review-level words. */
+async function askSecretariesToLook(ctx: PlatformContext, trx: Executor, actor: Actor, a: BranchAccess, words: string[], excerpt: string) {
+  if (words.length === 0) return;
+  const leaders = await postsIn(trx, [a.branch.id], LEADING_POSTS);
+  const accounts = await accountsOfPeople(trx, leaders.map((p) => p.person_id));
+  const recipients = [...new Set([...accounts.values()].flat())].filter((u) => u !== actor.userId);
+  if (recipients.length === 0) return;
+  await notify(trx, { recipients, kind: 'party.branch.review', title: `支部讨论区有内容含需审看的词：${words.join('、')}`, body: excerpt.slice(0, 200), link: '/m/party/branch', at: ctx.now() });
+}
+
 export async function createPost(ctx: PlatformContext, actor: Actor, branchId: string, input: { body: string }, meta: RequestMeta) {
   const a = discussing(await accessTo(ctx, actor, branchId));
   const me = author(a);
+  const reviewWords = await screen(ctx, actor, meta, a, input.body, 'post');
   const at = ctx.now().toISOString();
   const row: repo.PostRow = {
     id: newId(),
@@ -232,7 +261,8 @@ export async function createPost(ctx: PlatformContext, actor: Actor, branchId: s
   };
   await ctx.db.kysely.transaction().execute(async (trx) => {
     await repo.insertPost(trx, row);
-    await appendAudit(ctx.db, audit(actor, meta, { action: 'party.branch.post.create', targetType: 'party_branch_post', targetId: row.id, orgNodeId: a.branch.org_node_id, details: { branch: a.branch.name, length: row.body.length } }), trx);
+    await askSecretariesToLook(ctx, trx, actor, a, reviewWords, row.body);
+    await appendAudit(ctx.db, audit(actor, meta, { action: 'party.branch.post.create', targetType: 'party_branch_post', targetId: row.id, orgNodeId: a.branch.org_node_id, details: { branch: a.branch.name, length: row.body.length, ...(reviewWords.length ? { reviewWords } : {}) } }), trx);
   });
   return (await presentPosts(ctx, a, [row]))[0]!;
 }
@@ -265,14 +295,16 @@ export async function addComment(ctx: PlatformContext, actor: Actor, postId: str
   const { p, a } = await postFor(ctx, actor, postId);
   if (p.status !== 'visible') throw conflict('BRANCH_POST_HIDDEN');
   const me = author(a);
+  const reviewWords = await screen(ctx, actor, meta, a, input.body, 'comment');
   const at = ctx.now().toISOString();
   const row: repo.CommentRow = { id: newId(), post_id: p.id, author_member_id: me.id, author_user_id: actor.userId, body: input.body, status: 'visible', hidden_reason: null, created_at: at };
   await ctx.db.kysely.transaction().execute(async (trx) => {
     await repo.insertComment(trx, row);
+    await askSecretariesToLook(ctx, trx, actor, a, reviewWords, row.body);
     if (p.author_user_id !== actor.userId) {
       await notify(trx, { recipients: [p.author_user_id], kind: 'party.branch.comment', title: '您在支部讨论区的帖子有新回复', body: row.body.slice(0, 200), link: '/m/party/branch', at: ctx.now() });
     }
-    await appendAudit(ctx.db, audit(actor, meta, { action: 'party.branch.comment.create', targetType: 'party_branch_post', targetId: p.id, orgNodeId: a.branch.org_node_id, details: { comment: row.id, length: row.body.length } }), trx);
+    await appendAudit(ctx.db, audit(actor, meta, { action: 'party.branch.comment.create', targetType: 'party_branch_post', targetId: p.id, orgNodeId: a.branch.org_node_id, details: { comment: row.id, length: row.body.length, ...(reviewWords.length ? { reviewWords } : {}) } }), trx);
   });
   return getPost(ctx, actor, p.id);
 }

@@ -172,4 +172,28 @@ describe(`online branch 网上E支部 (${DIALECT_LABEL})`, () => {
     expect(badDay.statusCode).toBe(400);
     expect(badDay.json().error.details[0].field).toBe('body.dueOn');
   });
+
+  it('the discussion follows the community’s sensitive words: a block-level word is refused, a review-level one is shown to the secretaries', async () => {
+    const db = platform.ctx.db.kysely;
+    const posts = async () => (await db.selectFrom('party_branch_post').select('id').where('org_id', '=', pf.orgs.branch1).execute()).length;
+    const before = await posts();
+    const blocked = await call('resident01', 'POST', `${b1()}/posts`, { body: '谁有六合彩的门路' });
+    expect(blocked.statusCode).toBe(422);
+    expect(blocked.json().error).toMatchObject({ code: 'BRANCH_WORD_BLOCKED', message: '内容含有禁用词“六合彩”，请修改后再发布' });
+    expect(await posts()).toBe(before);
+    const refusals = await db.selectFrom('audit_log').select(['outcome', 'details']).where('action', '=', 'party.branch.post.blocked').execute();
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]!.outcome).toBe('denied');
+    expect(refusals[0]!.details).not.toContain('门路');
+
+    const inbox = async (who: string) => ((await call(who, 'GET', '/api/v1/inbox')).json() as { items: { title: string }[] }).items.map((i) => i.title);
+    const held = await call('volunteer01', 'POST', `${b1()}/posts`, { body: '朋友圈有人招刷单，大家别上当' });
+    expect(held.statusCode, held.body).toBe(201);
+    expect(await inbox('sec1')).toContain('支部讨论区有内容含需审看的词：刷单');
+    expect(await inbox('resident01')).not.toContain('支部讨论区有内容含需审看的词：刷单');
+    // The same list guards comments.
+    const comment = await call('resident01', 'POST', `/api/v1/party/branch-posts/${held.json().id}/comments`, { body: '举报赌博网站' }, 'en');
+    expect(comment.statusCode).toBe(422);
+    expect(comment.json().error.message).toBe('The text contains a forbidden word: 赌博网站. Change it and try again');
+  });
 });
