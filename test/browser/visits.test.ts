@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { newId } from '../../src/platform/ids.js';
 import { seedRegistryFixture, type RegistryFixture } from '../../src/modules/registry/registry.fixture.js';
 import { loginAs } from '../helpers/http.js';
-import { consoleLoginAs, DESKTOP, launchBrowser, openSession, startServer, type TestServer } from './harness.js';
+import { chooseOption, consoleLoginAs, DESKTOP, launchBrowser, openSession, startServer, type TestServer } from './harness.js';
 
 /*
  * 走访 in Chromium: a grid worker opens a resident's visits, turns the need found on a visit into
@@ -54,14 +54,27 @@ describe('a need found on a visit becomes an application in one step', () => {
     await need.getByText('助餐：希望每天送餐上门').waitFor();
     await need.getByTestId('visit-need-apply-0').click();
 
-    await s.getByTestId('visit-apply-matter').click();
-    await s.keyboard.type('助餐');
-    await s.locator('.ant-select-item-option').filter({ hasText: '老年助餐服务登记' }).click();
+    const matter = s.getByTestId('visit-apply-matter');
     const form = s.getByTestId('visit-apply-form');
+    // A click that lands while the dropdown animates in can miss: search and pick until the form opens.
+    await expect
+      .poll(
+        async () => {
+          if (await form.count()) return true;
+          const option = s.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: '老年助餐服务登记' });
+          if (await option.count()) await option.first().click({ timeout: 1_000 }).catch(() => undefined);
+          else {
+            await matter.click({ timeout: 1_000 }).catch(() => undefined);
+            await s.keyboard.type('助餐');
+          }
+          return false;
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(true);
     await form.waitFor();
     expect(await s.getByTestId('visit-apply-reason').inputValue()).toBe('走访发现需求：助餐，希望每天送餐上门');
-    await s.getByTestId('visit-apply-field-way').click();
-    await s.locator('.ant-select-item-option').filter({ hasText: '送餐上门' }).click();
+    await chooseOption(s, s.getByTestId('visit-apply-field-way'), '送餐上门');
     // Without the ID card the service hall refuses, and says which material is missing.
     await s.getByTestId('visit-apply-submit').click();
     await s.getByTestId('visit-apply-error').getByText('请上传“申请人居民身份证”').waitFor();
